@@ -1,0 +1,29 @@
+"""SQLModel tables: import from here so every table is registered."""
+
+from carerdesk.models.activity import AuditEvent, ContactLog
+from carerdesk.models.base import Synced, utcnow
+from carerdesk.models.cards import Card, CardEvent, PrintBatch
+from carerdesk.models.carers import CaredFor, Carer, CarerPhoto, EmergencyPlan
+from carerdesk.models.offers import Business, Offer
+from carerdesk.models.scheme import LocalInfo, SchemeSettings, Site
+from carerdesk.models.users import User
+
+__all__ = [
+    "AuditEvent",
+    "Business",
+    "Card",
+    "CardEvent",
+    "CaredFor",
+    "Carer",
+    "CarerPhoto",
+    "ContactLog",
+    "EmergencyPlan",
+    "LocalInfo",
+    "Offer",
+    "PrintBatch",
+    "SchemeSettings",
+    "Site",
+    "Synced",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,154 @@
+"""Finding carers from one search box: names, postcode, town, phone, card number."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import text
+
+from carerdesk.cardnumbers import looks_like_card_number, parse_card_number
+from carerdesk.desk import Tx
+from carerdesk.models.enums import CardStatus, CarerStatus, CarerType
+from carerdesk.services.permissions import Permission
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class CarerHit:
+    """One line of search results: enough to recognise the person."""
+
+    carer_id: uuid.UUID
+    name: str
+    preferred_name: str | None
+    date_of_birth: date | None
+    postcode: str | None
+    town: str | None
+    status: CarerStatus
+    carer_type: CarerType
+    card_number: str | None
+    card_status: CardStatus | None
+    card_expires_on: date | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[CarerHit]
+    # Set when the query was a card number: which card it was, and its state.
+    card_number: str | None = None
+    card_status: CardStatus | None = None
+    card_expires_on: date | None = None
+    # A plain-English remark, e.g. a card number whose check digits are wrong.
+    message: str | None = None
+
+    @property
+    def direct(self) -> CarerHit | None:
+        """The carer a card number points at, to be opened straight away."""
+        return self.hits[0] if self.card_number and self.hits else None
+
+
+_HIT_COLUMNS = """
+  c.id, c.first_name, c.last_name, c.preferred_name, c.date_of_birth, c.postcode, c.town,
+  c.status, c.carer_type,
+  k.number, k.status, k.expires_on
+"""
+# The carer's most relevant card: live ones first, then the newest.
+_LATEST_CARD = """
+LEFT JOIN card k ON k.id = (
+  SELECT k2.id FROM card k2 WHERE k2.carer_id = c.id AND NOT k2.deleted
+  ORDER BY k2.status IN ('queued', 'printed', 'issued') DESC, k2.created_at DESC LIMIT 1)
+"""
+
+
+def _hit(row) -> CarerHit:  # type: ignore[no-untyped-def]
+    first, last = row[1] or "", row[2] or ""
+    return CarerHit(
+        carer_id=uuid.UUID(row[0]) if isinstance(row[0], str) else row[0],
+        name=f"{first} {last}".strip() or "(no name)",
+        preferred_name=row[3],
+        date_of_birth=date.fromisoformat(row[4]) if isinstance(row[4], str) else row[4],
+        postcode=row[5],
+        town=row[6],
+        status=CarerStatus(row[7]),
+        carer_type=CarerType(row[8]),
+        card_number=row[9],
+        card_status=CardStatus(row[10]) if row[10] else None,
+        card_expires_on=date.fromisoformat(row[11]) if isinstance(row[11], str) else row[11],
+    )
+
+
+def fts_query(query: str) -> str | None:
+    """Turn what was typed into an FTS5 prefix query (every word must match)."""
+    compact = re.sub(r"[\s()-]", "", query)
+    if re.fullmatch(r"\+?\d{5,}", compact):
+        return f'phones:"{compact.lstrip("+")}"*'
+    words = re.findall(r"\w+", query.casefold())
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def find_carers(tx: Tx, query: str, *, limit: int = DEFAULT_LIMIT) -> SearchResult:
+    """Search as you type. A card number (or scanned payload) jumps to its carer."""
+    tx.require(Permission.FIND)
+    limit = max(1, min(limit, MAX_LIMIT))
+    query = query.strip()
+    if not query:
+        return SearchResult(hits=[])
+    if looks_like_card_number(query):
+        return _find_by_card(tx, query)
+    match = fts_query(query)
+    if match is None:
+        return SearchResult(hits=[])
+    rows = tx.session.execute(
+        text(
+            f"SELECT {_HIT_COLUMNS} FROM ("
+            "  SELECT rowid AS key, rank FROM carer_search WHERE carer_search MATCH :q"
+            "  ORDER BY rank LIMIT :scan"
+            f") f JOIN carer c ON c.search_key = f.key {_LATEST_CARD}"
+            " ORDER BY c.status != 'active', f.rank LIMIT :limit"
+        ),
+        {"q": match, "scan": limit * 4, "limit": limit},
+    ).all()
+    return SearchResult(hits=[_hit(r) for r in rows])
+
+
+def _find_by_card(tx: Tx, query: str) -> SearchResult:
+    number = parse_card_number(query)
+    if number is None:
+        return SearchResult(
+            hits=[],
+            message="That card number is not valid: a digit may have been mistyped.",
+        )
+    row = tx.session.execute(
+        text(
+            f"SELECT {_HIT_COLUMNS} FROM card k JOIN carer c ON c.id = k.carer_id "
+            "WHERE k.number = :n AND NOT k.deleted AND NOT c.deleted"
+        ),
+        {"n": number},
+    ).first()
+    if row is None:
+        return SearchResult(hits=[], message="No carer has a card with that number.")
+    hit = _hit(row)
+    return SearchResult(
+        hits=[hit],
+        card_number=number,
+        card_status=hit.card_status,
+        card_expires_on=hit.card_expires_on,
+        message=card_warning(hit.card_status, hit.card_expires_on, tx.today()),
+    )
+
+
+def card_warning(status: CardStatus | None, expires_on: date | None, today: date) -> str | None:
+    """A warning to show when a card is presented, or None if it is fine."""
+    if status in (CardStatus.LOST, CardStatus.STOLEN):
+        return f"This card was reported {status.value}: it is no longer valid."
+    if status in (CardStatus.REVOKED, CardStatus.REPLACED):
+        return "This card has been cancelled and replaced: it is no longer valid."
+    if status is CardStatus.EXPIRED or (expires_on is not None and expires_on < today):
+        return "This card has expired."
+    return None

@@ -1,0 +1,1 @@
+"""Opening, keying and migrating the encrypted database."""

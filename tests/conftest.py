@@ -1,0 +1,71 @@
+"""Shared fixtures: a real encrypted database in a temp folder, per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from carerdesk.desk import Desk, create_database, open_desk  # noqa: E402
+from carerdesk.models.enums import Role  # noqa: E402
+
+ADMIN = "admin"
+ADMIN_PASSWORD = "admin-password-1"
+USER_PASSWORD = "user-password-1"
+
+
+@pytest.fixture(autouse=True)
+def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Real Argon2id, but with OWASP's minimum settings so tests stay quick.
+    monkeypatch.setattr("carerdesk.store.keyfile.ARGON2_MEMORY_KIB", 19456)
+    monkeypatch.setattr("carerdesk.store.keyfile.ARGON2_TIME", 2)
+    monkeypatch.setattr("carerdesk.store.keyfile.ARGON2_LANES", 1)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "carerdesk.db"
+
+
+@pytest.fixture
+def recovery_key(db_path: Path) -> str:
+    return create_database(
+        db_path,
+        scheme_name="Testshire Carer Passport",
+        site_code="TST",
+        admin_username=ADMIN,
+        admin_password=ADMIN_PASSWORD,
+        admin_display_name="Test Coordinator",
+    )
+
+
+@pytest.fixture
+def desk(db_path: Path, recovery_key: str) -> Iterator[Desk]:
+    d = open_desk(db_path, ADMIN, ADMIN_PASSWORD)
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def desk_as(desk: Desk, db_path: Path) -> Iterator[Callable[[Role], Desk]]:
+    """Open the same database as a new user with the given role."""
+    from carerdesk.services import users
+
+    opened: list[Desk] = []
+
+    def _open(role: Role) -> Desk:
+        name = f"{role.value}{len(opened) + 1}"
+        with desk.transaction() as tx:
+            users.add_user(tx, username=name, display_name=name.title(), role=role,
+                           password=USER_PASSWORD)
+        d = open_desk(db_path, name, USER_PASSWORD)
+        opened.append(d)
+        return d
+
+    yield _open
+    for d in opened:
+        d.close()
