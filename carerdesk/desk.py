@@ -65,6 +65,7 @@ class Tx:
     site_code: str
     desk: Desk
     _undo: list[Callable[[], None]] = field(default_factory=list)
+    _after: list[Callable[[], None]] = field(default_factory=list)
 
     def now(self) -> datetime:
         return self.desk.clock()
@@ -104,6 +105,10 @@ class Tx:
     def on_rollback(self, undo: Callable[[], None]) -> None:
         """Run ``undo`` if this transaction does not commit (for files outside the DB)."""
         self._undo.append(undo)
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once this transaction has committed."""
+        self._after.append(action)
 
     def scheme(self) -> SchemeSettings:
         return self.session.exec(select(SchemeSettings)).one()
@@ -149,6 +154,8 @@ class Desk:
             raise
         finally:
             session.close()
+        for action in tx._after:
+            action()
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
@@ -159,6 +166,11 @@ class Desk:
         finally:
             session.rollback()
             session.close()
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file and empty it."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self.engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -31,16 +32,37 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "carerdesk.db"
 
 
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One freshly created database, copied for each test (creating costs ~0.5 s)."""
+    from carerdesk.store import keyfile
+
+    saved = keyfile.ARGON2_MEMORY_KIB, keyfile.ARGON2_TIME, keyfile.ARGON2_LANES
+    keyfile.ARGON2_MEMORY_KIB, keyfile.ARGON2_TIME, keyfile.ARGON2_LANES = 19456, 2, 1
+    try:
+        path = tmp_path_factory.mktemp("template") / "carerdesk.db"
+        key = create_database(
+            path,
+            scheme_name="Testshire Carer Passport",
+            site_code="TST",
+            admin_username=ADMIN,
+            admin_password=ADMIN_PASSWORD,
+            admin_display_name="Test Coordinator",
+        )
+    finally:
+        keyfile.ARGON2_MEMORY_KIB, keyfile.ARGON2_TIME, keyfile.ARGON2_LANES = saved
+    return path, key
+
+
 @pytest.fixture
-def recovery_key(db_path: Path) -> str:
-    return create_database(
-        db_path,
-        scheme_name="Testshire Carer Passport",
-        site_code="TST",
-        admin_username=ADMIN,
-        admin_password=ADMIN_PASSWORD,
-        admin_display_name="Test Coordinator",
-    )
+def recovery_key(db_path: Path, _template: tuple[Path, str]) -> str:
+    """A new database at ``db_path`` (a copy of the template); its recovery key."""
+    source, key = _template
+    for suffix in ("", ".keys"):
+        shutil.copyfile(
+            source.with_name(source.name + suffix), db_path.with_name(db_path.name + suffix)
+        )
+    return key
 
 
 @pytest.fixture
@@ -60,8 +82,9 @@ def desk_as(desk: Desk, db_path: Path) -> Iterator[Callable[[Role], Desk]]:
     def _open(role: Role) -> Desk:
         name = f"{role.value}{len(opened) + 1}"
         with desk.transaction() as tx:
-            users.add_user(tx, username=name, display_name=name.title(), role=role,
-                           password=USER_PASSWORD)
+            users.add_user(
+                tx, username=name, display_name=name.title(), role=role, password=USER_PASSWORD
+            )
         d = open_desk(db_path, name, USER_PASSWORD)
         opened.append(d)
         return d

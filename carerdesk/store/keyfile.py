@@ -99,8 +99,15 @@ def _aad(database_id: str, slot: str) -> bytes:
 
 
 def wrap_with_password(data_key: bytes, password: str, database_id: str, slot: str) -> WrappedKey:
-    w = WrappedKey(kdf="argon2id", salt=secrets.token_bytes(16), nonce=b"", sealed=b"")
-    w.nonce = secrets.token_bytes(12)
+    w = WrappedKey(
+        kdf="argon2id",
+        salt=secrets.token_bytes(16),
+        nonce=secrets.token_bytes(12),
+        sealed=b"",
+        memory_kib=ARGON2_MEMORY_KIB,
+        time_cost=ARGON2_TIME,
+        lanes=ARGON2_LANES,
+    )
     kek = _password_kek(password, w)
     w.sealed = AESGCM(kek).encrypt(w.nonce, data_key, _aad(database_id, slot))
     return w

@@ -14,6 +14,11 @@ from sqlalchemy import Connection, Engine
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """Leave the full-text index's own tables out of schema comparisons."""
+    return not (type_ == "table" and name is not None and name.startswith("carer_search"))
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

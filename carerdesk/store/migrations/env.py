@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import carerdesk.models  # noqa: F401  (registers every table)
+from carerdesk.store.migrate import include_name
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -13,6 +14,7 @@ context.configure(
     target_metadata=SQLModel.metadata,
     render_as_batch=True,
     compare_type=True,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,5 @@
+import sys
+
+from carerdesk.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The ``carerdesk`` command line: argument parsing that calls services."""
