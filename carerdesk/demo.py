@@ -3,12 +3,12 @@
 ``build_demo`` makes "Demoshire Carer Passport" (site DEM): carers of every
 age and kind with cared-for people, emergency plans, cards in every state,
 businesses and offers, and 18 months of contact history. Every value is fake:
-names from Faker, postcodes made up from real outward codes, phone numbers
-from Ofcom's drama ranges, email and web addresses on reserved domains. The
-same ``seed`` always gives the same people in the same order.
+names from Faker, postcodes made up on real outward codes, phone numbers from
+Ofcom's drama ranges, email and web addresses on reserved domains. The same
+``seed`` always gives the same people in the same order.
 
-Rows are written with bulk inserts (a 100,000-carer demo builds in seconds),
-so this module fills the columns the session hooks would normally keep.
+Rows go in by bulk insert (100,000 carers build in seconds), which skips the
+session hooks, so this module fills the sync columns and search keys itself.
 """
 
 from __future__ import annotations
@@ -28,32 +28,31 @@ from sqlalchemy import insert
 from sqlmodel import select
 
 from carerdesk.cardnumbers import format_card_number
-from carerdesk.desk import create_database, open_desk
+from carerdesk.desk import Tx, create_database, open_desk
 from carerdesk.models import (
     Business, Card, CardEvent, CaredFor, Carer, ContactLog, EmergencyPlan, Offer, PrintBatch,
-    SchemeSettings, Site,
+    SchemeSettings, Site, User,
 )  # fmt: skip
 from carerdesk.models.enums import (
-    CardKind as CK, CardStatus as CS, CarerStatus, CarerType as CT, Role,
+    AgeGroup, CardKind, CardStatus, CarerStatus, CarerType, CaringHours, Choice, ContactKind,
+    Employment, Ethnicity, Gender, MainNeed, PreferredContact, ReferralSource, Relationship, Role,
+    YesNo,
 )  # fmt: skip
 from carerdesk.services import search_index, users
-from carerdesk.services.demo_data import (
-    BUSINESS_NAMES, CARED_FOR, CARER_FIELDS, CLOSED_REASONS, EMERGENCY_NEEDS, EMPLOYMENT,
-    OFFER_TERMS, OFFERS, OTHER_AREAS, REFERRED_TO, TOWNS, WORK_DONE, YOUNG_ALLOWANCES,
-    YOUNG_OFFERS, Town, Weighted,
-)  # fmt: skip
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-carers"  # fixed on purpose: the demo holds no real data
+DEMO_USERS = (("volunteer", Role.VOLUNTEER, "Val Volunteer"), ("staff", Role.STAFF, "Sam Staff"))
 SCHEME_NAME = "Demoshire Carer Passport"
 SITE_CODE = "DEM"
 CHUNK = 5000
 BUSINESSES = 150
-OFFER_COUNT = 350
+OFFERS = 350
 HISTORY_DAYS = 548  # 18 months
-_YEARS3 = timedelta(days=3 * 365 + 1)
+CARD_YEARS = timedelta(days=3 * 365 + 1)
 
 Progress = Callable[[int, int, str], None]
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ class DemoInfo:
 
 _STEPS = ("Creating the database", "Adding users", "Making carers", "Saving carers",
           "Saving cards", "Saving businesses and offers", "Saving contact history",
-          "Building the search index", "Finishing")  # fmt: skip
+          "Building the search index")  # fmt: skip
 
 
 def build_demo(
@@ -81,15 +80,15 @@ def build_demo(
     with_history: bool = True,
     today: date | None = None,
 ) -> DemoInfo:
-    """Create a demo database at ``path`` with ``carers`` fake carers.
+    """Create a demo database at ``path`` holding ``carers`` fake carers.
 
-    Sign in as ``DEMO_USERNAME`` (coordinator), "volunteer" or "staff", all
-    with ``DEMO_PASSWORD``. ``progress(done, total, text)`` is told each step.
+    Sign in as ``DEMO_USERNAME`` (coordinator), "volunteer" or "staff", all with
+    ``DEMO_PASSWORD``. ``progress(done, total, text)`` hears of each step.
     """
 
     def step(n: int) -> None:
         if progress is not None:
-            progress(n, len(_STEPS), _STEPS[min(n, len(_STEPS) - 1)])
+            progress(n, len(_STEPS), _STEPS[n] if n < len(_STEPS) else "Done")
 
     step(0)
     recovery = create_database(
@@ -101,15 +100,16 @@ def build_demo(
     try:
         step(1)
         with desk.transaction() as tx:
-            for name, role, shown in (("volunteer", Role.VOLUNTEER, "Val Volunteer"),
-                                      ("staff", Role.STAFF, "Sam Staff")):  # fmt: skip
-                users.add_user(tx, username=name, role=role, password=DEMO_PASSWORD,
-                               display_name=shown)  # fmt: skip
+            for name, role, shown in DEMO_USERS:
+                users.add_user(
+                    tx, username=name, role=role, password=DEMO_PASSWORD, display_name=shown
+                )
         with desk.transaction() as tx:
-            user_ids = [desk.actor.user_id, *(u for u in tx.session.exec(
-                select(users.User.id).where(users.User.username.in_(("volunteer", "staff")))
-                .order_by(users.User.username)))]  # fmt: skip
-            gen = _Generator(seed, today or date.today(), user_ids)
+            others = tx.session.exec(
+                select(User.id).where(User.username.in_([u[0] for u in DEMO_USERS]))
+                .order_by(User.username)
+            ).all()  # fmt: skip
+            gen = _Generator(seed, today or desk.clock().date(), [desk.actor.user_id, *others])
             step(2)
             gen.make_carers(carers)
             step(3)
@@ -137,17 +137,17 @@ def build_demo(
             step(7)
             search_index.rebuild(tx.session)
             tx.audit("demo.build")
-        step(8)
-        desk.checkpoint() if hasattr(desk, "checkpoint") else None
     finally:
         desk.close()
     step(len(_STEPS))
     return DemoInfo(path, DEMO_USERNAME, DEMO_PASSWORD, carers, recovery)
 
 
-def _bulk(tx: Any, model: type, rows: Sequence[dict[str, Any]]) -> None:
+def _bulk(tx: Tx, model: Any, rows: Sequence[Row]) -> None:
+    """Insert ``rows`` with plain executemany (the ORM's bulk path is far slower)."""
+    statement = insert(model.__table__)
     for start in range(0, len(rows), CHUNK):
-        tx.session.execute(insert(model), rows[start : start + CHUNK])
+        tx.session.execute(statement, rows[start : start + CHUNK])
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -160,7 +160,7 @@ def _slug(text: str) -> str:
 
 
 class _Generator:
-    """Makes the rows, all from one seeded random stream."""
+    """Makes every row from one seeded random stream, so a seed gives one demo."""
 
     def __init__(self, seed: int, today: date, user_ids: list[uuid.UUID]) -> None:
         self.rng = random.Random(seed)
@@ -168,27 +168,26 @@ class _Generator:
         self.fake.seed_instance(seed)
         self.today = today
         self.user_ids = user_ids
-        self.carers: list[dict[str, Any]] = []
-        self.cared_for: list[dict[str, Any]] = []
-        self.plans: list[dict[str, Any]] = []
-        self.cards: list[dict[str, Any]] = []
-        self.card_events: list[dict[str, Any]] = []
-        self.batches: list[dict[str, Any]] = []
-        self.businesses: list[dict[str, Any]] = []
-        self.offers: list[dict[str, Any]] = []
-        self._batch_by_day: dict[date, dict[str, Any]] = {}
+        self.carers: list[Row] = []
+        self.cared_for: list[Row] = []
+        self.plans: list[Row] = []
+        self.cards: list[Row] = []
+        self.card_events: list[Row] = []
+        self.batches: list[Row] = []
+        self.businesses: list[Row] = []
+        self.offers: list[Row] = []
+        self._batch_by_day: dict[date, Row] = {}
         self._emergency: set[uuid.UUID] = set()
         self._streets: dict[str, list[tuple[str, str]]] = {}
         self._surgeries: dict[str, list[str]] = {}
+        self._count = 0
 
     # -- small helpers ---------------------------------------------------------
 
-    def uuid(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
-
-    def row(self, at: datetime, updated: datetime | None = None) -> dict[str, Any]:
-        return {"id": self.uuid(), "created_at": at, "updated_at": updated or at,
-                "site_code": SITE_CODE, "version": 1, "deleted": False}  # fmt: skip
+    def row(self, at: datetime, updated: datetime | None = None) -> Row:
+        return {"id": uuid.UUID(int=self.rng.getrandbits(128), version=4), "created_at": at,
+                "updated_at": updated or at, "site_code": SITE_CODE, "version": 1,
+                "deleted": False}  # fmt: skip
 
     def days_ago(self, low: int, high: int) -> date:
         return self.today - timedelta(days=self.rng.randint(low, high))
@@ -202,56 +201,43 @@ class _Generator:
     def landline(self) -> str:
         return f"01632 960{self.rng.randrange(1000):03d}"
 
-    def person(self, gender: str | None = None) -> tuple[str, str]:
-        g = gender or self.rng.choice("wm")
-        first = self.fake.first_name_female() if g == "w" else self.fake.first_name_male()
+    def person(self, gender: Gender | None = None) -> tuple[str, str]:
+        woman = gender is Gender.WOMAN or (gender is not Gender.MAN and self.rng.random() < 0.5)
+        first = self.fake.first_name_female() if woman else self.fake.first_name_male()
         return first, self.fake.last_name()
 
     def place(self, town: Town) -> tuple[str, str]:
         """A street and postcode in ``town``; each street has one to three postcodes."""
         if town.name not in self._streets:
-            self._streets[town.name] = self._make_streets(town)
+            rng, streets = self.rng, []
+            for _ in range(max(20, self._count * town.weight // 2500)):
+                stem = rng.choice(_STREET_STEMS) if rng.random() < 0.3 else self.fake.last_name()
+                street, outward = f"{stem} {rng.choice(_STREET_KINDS)}", rng.choice(town.outward)
+                for _ in range(rng.randint(1, 3)):
+                    inward = f"{rng.randint(1, 9)}{''.join(rng.choices(_INWARD_LETTERS, k=2))}"
+                    streets.append((street, f"{outward} {inward}"))
+            self._streets[town.name] = streets
         return self.rng.choice(self._streets[town.name])
 
-    def _make_streets(self, town: Town) -> list[tuple[str, str]]:
-        rng, out = self.rng, []
-        suffixes = ("Road", "Close", "Avenue", "Way", "Lane", "Gardens", "Crescent", "Drive",
-                    "Street", "Court", "Grove", "Walk", "Place", "Mews", "Rise", "View")  # fmt: skip
-        stems = ("Oak", "Beech", "Meadow", "Church", "Mill", "Station", "Park", "Orchard",
-                 "Willow", "Manor", "Highfield", "Chestnut", "Hawthorn", "Queens", "Kings")  # fmt: skip
-        count = max(20, len(self.carers) * town.weight // 2000)
-        for _ in range(count):
-            stem = rng.choice(stems) if rng.random() < 0.3 else self.fake.last_name()
-            street = f"{stem} {rng.choice(suffixes)}"
-            outward = rng.choice(town.outward)
-            for _ in range(rng.randint(1, 3)):
-                inward = f"{rng.randint(1, 9)}{''.join(rng.choices('ABDEFGHJLNPQRSTUWXYZ', k=2))}"
-                out.append((street, f"{outward} {inward}"))
-        return out
-
-    # -- carers ----------------------------------------------------------------
+    # -- carers and the people they care for -----------------------------------
 
     def make_carers(self, count: int) -> None:
-        rng = self.rng
-        town_pick = Weighted({t: t.weight for t in TOWNS})
         self._count = count
-        for _ in range(count):
-            self.carers.append(self._carer(town_pick(rng)))
-        self.carers.sort(key=lambda c: (c["registered_on"], c["created_at"]))
+        self.carers = [self._carer(_TOWN(self.rng)) for _ in range(count)]
+        self.carers.sort(key=lambda c: c["created_at"])
         for key, carer in enumerate(self.carers, start=1):
             carer["search_key"] = key
-        for carer in self.carers:
             self._cared_for(carer)
 
-    def _carer(self, town: Town) -> dict[str, Any]:
-        rng, f, today = self.rng, CARER_FIELDS, self.today
-        kind = f["carer_type"](rng)
-        age = f["age"][kind](rng)
-        gender = f["gender"](rng)
-        first, last = self.person("w" if gender == "woman" else "m" if gender == "man" else None)
+    def _carer(self, town: Town) -> Row:
+        rng, today = self.rng, self.today
+        kind = _CARER_TYPE(rng)
+        age = _AGE[kind](rng)
+        young = kind in (CarerType.YOUNG_CARER, CarerType.YOUNG_ADULT_CARER)
+        gender = _GENDER(rng)
+        first, last = self.person(gender)
         dob = today - timedelta(days=int((age + rng.random() * 0.99) * 365.25))
-        young = kind in (CT.YOUNG_CARER, CT.YOUNG_ADULT_CARER)
-        # The scheme has grown: more carers registered recently than four years ago.
+        # The scheme has grown: more carers registered lately than four years ago.
         back = min(int(4 * 365 * rng.random() ** 1.3), max(0, (today - dob).days - 7 * 365))
         registered = today - timedelta(days=back)
         created = _at(registered, rng)
@@ -261,53 +247,48 @@ class _Generator:
         else:
             line1, line2 = f"{rng.randint(1, 180)} {street}", None
         mobile = self.mobile() if rng.random() < (0.95 if young else 0.8) else None
-        home = self.landline() if rng.random() < (0.1 if young else 0.35) or not mobile else None
+        home = self.landline() if not mobile or rng.random() < (0.1 if young else 0.35) else None
         email = None
         if rng.random() < (0.2 if age >= 75 else 0.55):
             email = f"{_slug(first)}.{_slug(last)}{rng.randint(1, 99)}@example.org"
-        status = f["status"](rng)
+        status = _STATUS(rng)
         if young and status is CarerStatus.DECEASED:
             status = CarerStatus.WITHDRAWN
         closed = self.between(registered, today) if status is not CarerStatus.ACTIVE else None
         all_scopes = rng.random() < 0.7
         offered = registered + timedelta(days=rng.randint(0, 60))
-        has_assessment = not young and rng.random() < 0.4 and offered <= today
+        assessed = not young and offered <= today and rng.random() < 0.4
         completed = offered + timedelta(days=rng.randint(30, 90))
-        has_completed = has_assessment and rng.random() < 0.7 and completed <= today
-        employment = EMPLOYMENT["young" if age < 18 else "yac" if age <= 25 else
-                                "adult" if age < 65 else "older"](rng)  # fmt: skip
-        gp = self._surgery(town) if rng.random() < 0.75 else None
+        completed = completed if assessed and completed <= today and rng.random() < 0.7 else None
+        band = "young" if age < 18 else "yac" if age <= 25 else "adult" if age < 65 else "older"
         return {
             **self.row(created, _at(closed, rng) if closed else created),
-            "title": None if young else f["title"][gender](rng),
+            "title": None if young or rng.random() < 0.3 else rng.choice(_TITLES[gender]),
             "first_name": first, "last_name": last,
             "preferred_name": self.fake.first_name() if rng.random() < 0.04 else None,
             "date_of_birth": None if not young and rng.random() < 0.23 else dob,
             "address_line1": line1, "address_line2": line2, "address_line3": None,
-            "town": town.name, "postcode": postcode,
+            "town": town.name, "postcode": postcode, "area": town.area,
             "phone": mobile or home, "phone_other": home if mobile else None, "email": email,
-            "preferred_contact": f["contact"](rng) if (email or rng.random() > 0.3) else
-            f["contact_no_email"](rng),
-            "carer_type": kind, "area": town.area,
+            "preferred_contact": (_CONTACT_EMAIL if email else _CONTACT)(rng), "carer_type": kind,
             "consent_given_on": registered, "consent_recorded_by": rng.choice(self.user_ids),
             "consent_keep_record": True, "consent_contact": all_scopes or rng.random() < 0.85,
             "consent_share_gp": all_scopes or rng.random() < 0.5,
             "consent_share_partners": all_scopes or rng.random() < 0.4,
-            "notes": rng.choice(f["notes"]) if rng.random() < 0.1 else None,
+            "notes": rng.choice(_CARER_NOTES) if rng.random() < 0.1 else None,
             "status": status, "registered_on": registered, "closed_on": closed,
-            "closed_reason": rng.choice(CLOSED_REASONS[status]) if closed else None,
-            "gender": gender, "ethnicity": f["ethnicity"](rng),
-            "caring_hours": f["hours_young" if young else "hours"](rng),
-            "lives_with_cared_for": f["lives_with"](rng), "own_disability": f["disability"](rng),
-            "employment": employment, "referral_source": f["referral_young" if young else
-                                                           "referral"](rng),
-            "gp_practice": gp,
-            "assessment_offered_on": offered if has_assessment else None,
-            "assessment_completed_on": completed if has_completed else None,
-            "assessment_review_on": completed + timedelta(days=365) if has_completed else None,
-            "young_carer_allowances": rng.choice(YOUNG_ALLOWANCES)
-            if kind is CT.YOUNG_CARER and rng.random() < 0.7 else None,
-            "_age": age,
+            "closed_reason": rng.choice(_CLOSED_REASONS[status]) if closed else None,
+            "gender": gender, "ethnicity": _ETHNICITY(rng),
+            "caring_hours": (_HOURS_YOUNG if young else _HOURS)(rng),
+            "lives_with_cared_for": _LIVES_WITH(rng), "own_disability": _DISABILITY(rng),
+            "employment": _EMPLOYMENT[band](rng),
+            "referral_source": (_REFERRAL_YOUNG if young else _REFERRAL)(rng),
+            "gp_practice": self._surgery(town) if rng.random() < 0.75 else None,
+            "assessment_offered_on": offered if assessed else None,
+            "assessment_completed_on": completed,
+            "assessment_review_on": completed + timedelta(days=365) if completed else None,
+            "young_carer_allowances": rng.choice(_ALLOWANCES)
+            if kind is CarerType.YOUNG_CARER and rng.random() < 0.7 else None,
         }  # fmt: skip
 
     def _surgery(self, town: Town) -> str:
@@ -319,25 +300,26 @@ class _Generator:
             ]  # fmt: skip
         return self.rng.choice(self._surgeries[town.name])
 
-    def _cared_for(self, carer: dict[str, Any]) -> None:
+    def _cared_for(self, carer: Row) -> None:
         rng, kind = self.rng, carer["carer_type"]
-        how_many = CARED_FOR["count"](rng)
+        age = (self.today - carer["date_of_birth"]).days // 365 if carer["date_of_birth"] else 55
+        how_many = _CARED_FOR_COUNT(rng)
         for _ in range(how_many):
-            relationship = CARED_FOR["relationship"][kind](rng)
+            relationship = _RELATIONSHIP[kind](rng)
             first, last = self.person()
-            if rng.random() < 0.8 and relationship.value not in ("friend", "neighbour"):
+            if rng.random() < 0.8 and relationship not in (Relationship.FRIEND,
+                                                           Relationship.NEIGHBOUR):
                 last = carer["last_name"]
             area = carer["area"]
             if rng.random() < 0.2:
-                area = rng.choice([a for a in OTHER_AREAS if a != area])
+                area = rng.choice([a for a in _OTHER_AREAS if a != area])
+            child = relationship is Relationship.CHILD
             self.cared_for.append({
                 **self.row(carer["created_at"]), "carer_id": carer["id"],
                 "name": f"{first} {last}", "relationship": relationship,
-                "age_group": CARED_FOR["age_group"](relationship, carer["_age"], rng),
-                "main_need": CARED_FOR["need_child" if relationship.value == "child"
-                                       else "need"](rng),
-                "area": area,
-                "notes": rng.choice(CARED_FOR["notes"]) if rng.random() < 0.1 else None,
+                "age_group": _age_group(relationship, age, rng),
+                "main_need": (_NEED_CHILD if child else _NEED)(rng), "area": area,
+                "notes": rng.choice(_CARED_FOR_NOTES) if rng.random() < 0.1 else None,
             })  # fmt: skip
         if how_many and rng.random() < 0.13:
             first, last = self.person()
@@ -345,11 +327,11 @@ class _Generator:
             self.plans.append({
                 **self.row(carer["created_at"]), "carer_id": carer["id"],
                 "contact_name": f"{first} {last}",
-                "contact_relationship": rng.choice(EMERGENCY_NEEDS["relationship"]),
+                "contact_relationship": rng.choice(_PLAN_RELATIONSHIPS),
                 "contact_phone": self.mobile(),
-                "backup_name": f"{backup[0]} {backup[1]}" if backup else None,
+                "backup_name": " ".join(backup) if backup else None,
                 "backup_phone": self.landline() if backup else None,
-                "needs_to_know": rng.choice(EMERGENCY_NEEDS["needs"]),
+                "needs_to_know": rng.choice(_PLAN_NEEDS),
             })  # fmt: skip
             if rng.random() < 0.3:
                 self._emergency.add(carer["id"])
@@ -357,12 +339,11 @@ class _Generator:
     # -- cards -----------------------------------------------------------------
 
     def make_cards(self) -> None:
-        """Cards, with their history, then numbered in the order they were queued."""
-        rng, plan_pick = self.rng, Weighted(CARER_FIELDS["card_plan"])
-        showcase = ["queued", "printed", "lost", "stolen", "replaced", "revoked", "expired",
-                    "renewed"]  # fmt: skip
-        for carer in self.carers:
-            carer.pop("_age")
+        """Cards and their history, numbered in the order they were queued."""
+        rng = self.rng
+        # The first card holders show every state, so even a tiny demo has them all.
+        showcase = ["renewed", "expired", "revoked", "replaced", "stolen", "lost", "printed",
+                    "queued"]  # fmt: skip
         for carer in self.carers:
             if carer["status"] is not CarerStatus.ACTIVE:
                 if rng.random() < 0.6:
@@ -370,100 +351,96 @@ class _Generator:
                 continue
             if rng.random() >= 0.85:
                 continue
-            plan = showcase.pop() if showcase else plan_pick(rng)
-            if plan in ("expired", "renewed") and carer["registered_on"] > self.today - _YEARS3:
-                plan = "issued"
+            old = carer["registered_on"] <= self.today - CARD_YEARS - timedelta(days=30)
+            if showcase and (old or showcase[-1] not in ("renewed", "expired")):
+                plan = showcase.pop()
+            else:
+                plan = _CARD_PLAN(rng)
             self._card_history(carer, plan)
         order = sorted(range(len(self.cards)), key=lambda i: (self.cards[i]["queued_on"], i))
-        for serial, i in enumerate(order, start=1):
-            self.cards[i]["number"] = format_card_number(SITE_CODE, serial)
         self.cards = [self.cards[i] for i in order]
+        for serial, card in enumerate(self.cards, start=1):
+            card["number"] = format_card_number(SITE_CODE, serial)
 
-    def _card_history(self, carer: dict[str, Any], plan: str) -> None:
+    def _card_history(self, carer: Row, plan: str) -> None:
         rng, today = self.rng, self.today
         queued = carer["registered_on"] + timedelta(days=rng.randint(0, 3))
         if plan == "queued":
             queued = max(queued, today - timedelta(days=rng.randint(0, 1)))
         elif plan == "printed":
-            queued = max(queued, self._last_batch_day() - timedelta(days=rng.randint(0, 6)))
+            queued = max(queued, self._last_print_run() - timedelta(days=rng.randint(0, 6)))
         previous = None
         while True:
             card = self._new_card(carer, min(queued, today), previous)
-            printed = self._batch_day_after(card["queued_on"])
-            issued = printed + timedelta(days=rng.randint(1, 14))
+            printed = self._print_run_after(card["queued_on"])
             if printed > today:
-                self._set(card, CS.QUEUED, None, card["queued_on"])
-                return
+                return self._set(card, CardStatus.QUEUED, None, card["queued_on"])
             self._print(card, printed)
+            issued = printed + timedelta(days=rng.randint(1, 14))
             if plan == "printed" or issued > today:
-                self._set(card, CS.PRINTED, CS.QUEUED, printed)
-                return
-            card["issued_on"], card["expires_on"] = issued, issued + _YEARS3
+                return self._set(card, CardStatus.PRINTED, CardStatus.QUEUED, printed)
+            card["issued_on"], card["expires_on"] = issued, issued + CARD_YEARS
             if card["expires_on"] <= today:
                 if plan == "expired":
-                    self._set(card, CS.EXPIRED, CS.ISSUED, card["expires_on"])
-                    return
-                self._set(card, CS.REPLACED, CS.ISSUED, None, "Replaced by a renewed card")
-                queued, previous = card["expires_on"] - timedelta(days=rng.randint(1, 45)), card
+                    return self._set(card, CardStatus.EXPIRED, CardStatus.ISSUED, card["expires_on"])
+                renewed = card["expires_on"] - timedelta(days=rng.randint(1, 45))
+                self._set(card, CardStatus.REPLACED, CardStatus.ISSUED, renewed,
+                          "Replaced by a renewed card")  # fmt: skip
+                queued, previous = renewed, card
                 continue
             if plan in ("lost", "stolen", "replaced", "revoked"):
                 when = self.between(issued + timedelta(days=1), today)
-                note = {"lost": "Reported lost by phone", "stolen": "Reported stolen",
-                        "replaced": "Card damaged", "revoked": "Cancelled by the coordinator"}
-                self._set(card, CS(plan), CS.ISSUED, when, note[plan])
+                self._set(card, CardStatus(plan), CardStatus.ISSUED, when, _CARD_NOTES[plan])
                 if plan == "revoked":
-                    return
+                    return None
                 queued, previous, plan = when, card, "issued"
                 continue
-            self._set(card, CS.ISSUED, CS.PRINTED, issued)
-            return
+            return self._set(card, CardStatus.ISSUED, CardStatus.PRINTED, issued)
 
-    def _closed_card(self, carer: dict[str, Any]) -> None:
+    def _closed_card(self, carer: Row) -> None:
         queued = carer["registered_on"] + timedelta(days=self.rng.randint(0, 3))
         card = self._new_card(carer, queued, None)
-        printed = self._batch_day_after(queued)
-        closed = carer["closed_on"]
+        printed, closed = self._print_run_after(queued), carer["closed_on"]
         if printed >= closed:
-            self._set(card, CS.REVOKED, CS.QUEUED, closed, "Carer's record closed")
-            return
+            return self._set(card, CardStatus.REVOKED, CardStatus.QUEUED, closed, _CLOSED_NOTE)
         self._print(card, printed)
         card["issued_on"] = printed + timedelta(days=self.rng.randint(1, 14))
-        card["expires_on"] = card["issued_on"] + _YEARS3
+        card["expires_on"] = card["issued_on"] + CARD_YEARS
         if card["expires_on"] < closed:
-            self._set(card, CS.EXPIRED, CS.ISSUED, card["expires_on"])
-        else:
-            self._set(card, CS.REVOKED, CS.ISSUED, closed, "Carer's record closed")
+            return self._set(card, CardStatus.EXPIRED, CardStatus.ISSUED, card["expires_on"])
+        return self._set(card, CardStatus.REVOKED, CardStatus.ISSUED, closed, _CLOSED_NOTE)
 
-    def _new_card(self, carer: dict[str, Any], queued: date, previous: dict | None) -> dict:
-        kind = (CK.YOUNG_CARER if carer["carer_type"] is CT.YOUNG_CARER
-                else CK.EMERGENCY if carer["id"] in self._emergency else CK.STANDARD)  # fmt: skip
+    def _new_card(self, carer: Row, queued: date, previous: Row | None) -> Row:
+        kind = (CardKind.YOUNG_CARER if carer["carer_type"] is CarerType.YOUNG_CARER
+                else CardKind.EMERGENCY if carer["id"] in self._emergency
+                else CardKind.STANDARD)  # fmt: skip
         card = {**self.row(_at(queued, self.rng)), "carer_id": carer["id"], "kind": kind,
-                "status": CS.QUEUED, "queued_on": queued, "issued_on": None, "expires_on": None,
-                "replaces_id": previous["id"] if previous else None, "replaced_by_id": None,
-                "batch_id": None}  # fmt: skip
+                "status": CardStatus.QUEUED, "queued_on": queued, "issued_on": None,
+                "expires_on": None, "replaces_id": previous["id"] if previous else None,
+                "replaced_by_id": None, "batch_id": None}  # fmt: skip
         if previous is not None:
             previous["replaced_by_id"] = card["id"]
         self.cards.append(card)
         return card
 
-    def _set(self, card: dict, status: CS, before: CS | None, day: date | None,
+    def _set(self, card: Row, status: CardStatus, before: CardStatus | None, day: date,
              note: str | None = None) -> None:  # fmt: skip
-        """Give ``card`` its current status and the event that led to it."""
-        day = min(day or card["queued_on"], self.today)
-        at = max(_at(day, self.rng), card["created_at"])
+        """Give ``card`` its current status, and the event that brought it there."""
+        at = max(_at(min(day, self.today), self.rng), card["created_at"])
         card["status"], card["updated_at"] = status, at
         self.card_events.append({**self.row(at), "card_id": card["id"], "at": at,
                                  "from_status": before, "to_status": status,
                                  "by_user": self.rng.choice(self.user_ids), "note": note})
 
-    def _last_batch_day(self) -> date:
-        """Cards are printed every week, the last run two days ago."""
+    def _last_print_run(self) -> date:
+        """Cards are printed once a week, most recently two days ago."""
         return self.today - timedelta(days=2)
 
-    def _batch_day_after(self, day: date) -> date:
-        return self._last_batch_day() - timedelta(days=7 * ((self._last_batch_day() - day).days // 7))
+    def _print_run_after(self, day: date) -> date:
+        last = self._last_print_run()
+        return last - timedelta(days=7 * ((last - day).days // 7))
 
-    def _print(self, card: dict[str, Any], day: date) -> None:
+    def _print(self, card: Row, day: date) -> None:
         batch = self._batch_by_day.get(day)
         if batch is None:
             at = datetime.combine(day, time(10, 30), UTC)
@@ -477,55 +454,47 @@ class _Generator:
     # -- businesses and offers -------------------------------------------------
 
     def make_businesses(self) -> None:
-        rng, today, names = self.rng, self.today, set()
-        town_pick = Weighted({t: t.weight for t in TOWNS})
-        categories = list(BUSINESS_NAMES)
+        rng, names, areas = self.rng, set(), {}
+        categories = list(_BUSINESS_NAMES)
         for n in range(BUSINESSES):
-            town, category = town_pick(rng), categories[n % len(categories)]
+            town, category = _TOWN(rng), categories[n % len(categories)]
             first, last = self.person()
-            name = rng.choice(BUSINESS_NAMES[category]).format(
-                first=first, last=last, town=town.name,
-                tree=rng.choice(("Oak", "Willow", "Cedar", "Apple", "Holly")),
-                adj=rng.choice(("Green", "Bright", "Little", "Olde", "Corner", "Riverside")))
-            if name in names:
-                name = f"{name} ({town.name})"
+            name = rng.choice(_BUSINESS_NAMES[category]).format(
+                first=first, last=last, town=town.name, word=rng.choice(_NAME_WORDS))
+            name = f"{name} ({town.name})" if name in names else name
             names.add(name)
             street, postcode = self.place(town)
             joined = self.days_ago(30, 4 * 365)
-            self.businesses.append({
+            business = {
                 **self.row(_at(joined, rng)), "name": name,
                 "address_line1": f"{rng.randint(1, 120)} {street}", "address_line2": None,
                 "town": town.name, "postcode": postcode, "contact_name": f"{first} {last}",
                 "phone": self.landline(), "email": f"hello@{_slug(name)}.example",
                 "website": f"https://{_slug(name)}.example" if rng.random() < 0.6 else None,
-                "category": category, "sticker_given_on": joined,
-                "retired_on": self.between(joined, today) if rng.random() < 0.04 else None,
-                "notes": None, "_area": town.area,
-            })  # fmt: skip
-        owners = list(self.businesses) + rng.choices(self.businesses, k=OFFER_COUNT - BUSINESSES)
-        for business in owners:
-            self.offers.append(self._offer(business))
-        for business in self.businesses:
-            business.pop("_area")
+                "category": category, "sticker_given_on": joined, "notes": None,
+                "retired_on": self.between(joined, self.today) if rng.random() < 0.04 else None,
+            }  # fmt: skip
+            areas[business["id"]] = town.area
+            self.businesses.append(business)
+        extra = rng.choices(self.businesses, k=OFFERS - BUSINESSES)
+        self.offers = [self._offer(b, areas[b["id"]]) for b in [*self.businesses, *extra]]
 
-    def _offer(self, business: dict[str, Any]) -> dict[str, Any]:
+    def _offer(self, business: Row, area: str) -> Row:
         rng, today = self.rng, self.today
-        category = business["category"]
         young = rng.random() < 0.1
-        text = rng.choice(YOUNG_OFFERS if young else OFFERS[category])
         starts = self.between(business["sticker_given_on"], today)
-        checked = self.days_ago(366, 700) if rng.random() < 0.15 else self.days_ago(0, 364)
-        checked = max(checked, starts)
+        checked = max(starts, self.days_ago(*((366, 700) if rng.random() < 0.15 else (0, 364))))
         ends = None
         if rng.random() < 0.15:
-            ends = self.days_ago(1, 300) if rng.random() < 0.5 else self.between(today, today +
-                                                                                 timedelta(300))
-        retired = business["retired_on"] or (self.between(starts, today)
-                                             if rng.random() < 0.07 else None)  # fmt: skip
+            ends = self.days_ago(1, 300) if rng.random() < 0.5 else self.days_ago(-300, -1)
+        retired = business["retired_on"]
+        if retired is None and rng.random() < 0.07:
+            retired = self.between(starts, today)
         return {
             **self.row(_at(starts, rng), _at(checked, rng)), "business_id": business["id"],
-            "text": text, "terms": rng.choice(OFFER_TERMS), "categories": [category],
-            "areas": [business["_area"]] if rng.random() < 0.2 else [],
+            "text": rng.choice(_YOUNG_OFFERS if young else _OFFERS[business["category"]]),
+            "terms": rng.choice(_OFFER_TERMS), "categories": [business["category"]],
+            "areas": [area] if rng.random() < 0.2 else [],
             "eligible": (["young_carer"] if rng.random() < 0.7 else
                          ["young_carer", "young_adult_carer"]) if young else [],
             "starts_on": starts, "ends_on": ends, "last_checked_on": checked,
@@ -534,24 +503,222 @@ class _Generator:
 
     # -- contact history -------------------------------------------------------
 
-    def make_contacts(self) -> list[dict[str, Any]]:
+    def make_contacts(self) -> list[Row]:
         """About 1.5 contacts per carer over the last 18 months."""
-        rng, today, out = self.rng, self.today, []
-        count_pick, kind_pick = Weighted(WORK_DONE["count"]), Weighted(WORK_DONE["kind"])
-        start = today - timedelta(days=HISTORY_DAYS)
+        rng, out = self.rng, []
+        start = self.today - timedelta(days=HISTORY_DAYS)
         for carer in self.carers:
-            first = max(start, carer["registered_on"])
-            last = carer["closed_on"] or today
-            if first > last:
-                continue
-            for _ in range(count_pick(rng)):
-                at = _at(self.between(first, last), rng)
-                kind = kind_pick(rng)
+            first, last = max(start, carer["registered_on"]), carer["closed_on"] or self.today
+            for _ in range(_CONTACT_COUNT(rng) if first <= last else 0):
+                at, kind = _at(self.between(first, last), rng), _CONTACT_KIND(rng)
                 out.append({
                     **self.row(at), "carer_id": carer["id"], "at": at, "kind": kind,
                     "minutes": rng.choice((5, 10, 15, 20, 30, 30, 45, 60, 90)),
                     "by_user": rng.choice(self.user_ids),
-                    "what_was_done": rng.choice(WORK_DONE[kind.value]),
-                    "referred_to": rng.choice(REFERRED_TO) if rng.random() < 0.15 else None,
+                    "what_was_done": rng.choice(_WORK_DONE[kind]),
+                    "referred_to": rng.choice(_REFERRED_TO) if rng.random() < 0.15 else None,
                 })  # fmt: skip
         return out
+
+
+# -- the shape of the demo population -----------------------------------------
+
+
+class Weighted:
+    """Pick one of several values, each with its own weight."""
+
+    def __init__(self, weights: dict[Any, float]) -> None:
+        self.values = list(weights)
+        self.cum = list(accumulate(weights.values()))
+
+    def __call__(self, rng: random.Random) -> Any:
+        return rng.choices(self.values, cum_weights=self.cum)[0]
+
+
+def _w(enum: type[Choice], spec: str) -> Weighted:
+    """``_w(YesNo, "yes:55 no:35")``: weights for enum values, written compactly."""
+    pairs = (item.rsplit(":", 1) for item in spec.split())
+    return Weighted({enum(value): float(weight) for value, weight in pairs})
+
+
+def _age_group(relationship: Relationship, carer_age: int, rng: random.Random) -> AgeGroup:
+    if rng.random() < 0.05:
+        return AgeGroup.NOT_STATED
+    gap = {Relationship.PARENT: 28, Relationship.GRANDPARENT: 52}.get(relationship, 0)
+    if relationship is Relationship.CHILD:
+        age = rng.randint(2, 17) if carer_age < 45 else rng.randint(5, max(6, carer_age - 20))
+    else:
+        age = max(5, carer_age + gap + rng.randint(-8, 8))
+    for top, group in ((17, AgeGroup.UNDER_18), (25, AgeGroup.A18_25), (64, AgeGroup.A26_64),
+                       (84, AgeGroup.A65_84)):  # fmt: skip
+        if age <= top:
+            return group
+    return AgeGroup.A85_PLUS
+
+
+@dataclass(frozen=True)
+class Town:
+    name: str
+    area: str  # the local authority
+    outward: tuple[str, ...]
+    weight: int
+
+
+TOWNS = (
+    Town("Stevenage", "Hertfordshire", ("SG1", "SG2"), 16),
+    Town("Hitchin", "Hertfordshire", ("SG4", "SG5"), 8),
+    Town("Watford", "Hertfordshire", ("WD17", "WD18", "WD24", "WD25"), 18),
+    Town("St Albans", "Hertfordshire", ("AL1", "AL3", "AL4"), 14),
+    Town("Hatfield", "Hertfordshire", ("AL10",), 8),
+    Town("Hemel Hempstead", "Hertfordshire", ("HP1", "HP2", "HP3"), 16),
+    Town("Bedford", "Bedford", ("MK40", "MK41", "MK42"), 10),
+    Town("Luton", "Luton", ("LU1", "LU2", "LU3", "LU4"), 10),
+)
+_TOWN = Weighted({t: t.weight for t in TOWNS})
+_OTHER_AREAS = ("Hertfordshire", "Bedford", "Luton", "Central Bedfordshire", "Buckinghamshire",
+                "Essex", "Cambridgeshire", "Barnet")  # fmt: skip
+_STREET_KINDS = ("Road", "Close", "Avenue", "Way", "Lane", "Gardens", "Crescent", "Drive",
+                 "Street", "Court", "Grove", "Walk", "Place", "Mews", "Rise", "View")  # fmt: skip
+_STREET_STEMS = ("Oak", "Beech", "Meadow", "Church", "Mill", "Station", "Park", "Orchard",
+                 "Willow", "Manor", "Highfield", "Chestnut", "Hawthorn", "Queens", "Kings")  # fmt: skip
+_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+_CARER_TYPE = _w(CarerType, "adult:70 young_carer:8 young_adult_carer:7 parent_carer:11 "
+                            "former_carer:4")  # fmt: skip
+_ADULT_BAND = Weighted({(26, 44): 14, (45, 64): 38, (65, 79): 32, (80, 96): 16})
+_AGE: dict[CarerType, Callable[[random.Random], int]] = {
+    CarerType.YOUNG_CARER: lambda r: r.randint(8, 17),
+    CarerType.YOUNG_ADULT_CARER: lambda r: r.randint(18, 25),
+    CarerType.PARENT_CARER: lambda r: r.randint(24, 62),
+    CarerType.FORMER_CARER: lambda r: r.randint(35, 90),
+    CarerType.ADULT: lambda r: r.randint(*_ADULT_BAND(r)),
+}
+_GENDER = _w(Gender, "woman:62 man:33 non_binary:1 prefer_not_to_say:1 not_stated:3")
+_TITLES = {Gender.WOMAN: ("Mrs", "Ms", "Miss", "Mrs", "Dr"), Gender.MAN: ("Mr", "Mr", "Dr"),
+           Gender.NON_BINARY: ("Mx",), Gender.PREFER_NOT_TO_SAY: ("Mx",),
+           Gender.NOT_STATED: ("Mr", "Mrs", "Ms")}  # fmt: skip
+_STATUS = _w(CarerStatus, "active:88 moved:5 deceased:3 withdrawn:4")
+_CONTACT_EMAIL = _w(PreferredContact, "phone:35 text:25 email:30 letter:5 not_stated:5")
+_CONTACT = _w(PreferredContact, "phone:50 text:25 letter:15 not_stated:8 no_contact:2")
+_ETHNICITY = _w(Ethnicity, "white_british:72 white_other:5 white_irish:1.5 asian_indian:4 "
+    "asian_pakistani:3 asian_bangladeshi:1 asian_chinese:0.7 asian_other:1 black_african:2.5 "
+    "black_caribbean:1.5 black_other:0.4 mixed_white_asian:0.8 mixed_white_black_african:0.5 "
+    "mixed_white_black_caribbean:0.8 mixed_other:0.5 white_gypsy_traveller:0.2 white_roma:0.2 "
+    "other_arab:0.5 other_any:0.5 not_stated:6")  # fmt: skip
+_HOURS = _w(CaringHours, "not_stated:12 up_to_9:12 10_19:13 20_34:13 35_49:12 50_plus:38")
+_HOURS_YOUNG = _w(CaringHours, "not_stated:20 up_to_9:30 10_19:25 20_34:15 35_49:6 50_plus:4")
+_LIVES_WITH = _w(YesNo, "yes:55 no:35 not_stated:10")
+_DISABILITY = _w(YesNo, "yes:18 no:65 not_stated:17")
+_EMPLOYMENT = {
+    "young": _w(Employment, "education:95 not_stated:5"),
+    "yac": _w(Employment, "education:40 full_time:20 part_time:20 unemployed:15 not_stated:5"),
+    "adult": _w(Employment, "full_time:30 part_time:22 self_employed:7 unemployed:10 "
+                            "unable_to_work:8 retired:5 other:3 not_stated:15"),  # fmt: skip
+    "older": _w(Employment, "retired:80 part_time:4 other:4 not_stated:12"),
+}
+_REFERRAL = _w(ReferralSource, "self:30 family_friend:10 gp:18 hospital:9 social_care:13 "
+                               "voluntary_sector:10 other:3 not_stated:7")  # fmt: skip
+_REFERRAL_YOUNG = _w(ReferralSource, "school:60 self:10 family_friend:10 social_care:10 gp:5 "
+                                     "not_stated:5")  # fmt: skip
+_CARD_PLAN = Weighted({"issued": 76, "queued": 3, "printed": 3, "expired": 4, "renewed": 5,
+                       "lost": 4, "stolen": 1.5, "replaced": 2, "revoked": 1})  # fmt: skip
+_CARD_NOTES = {"lost": "Reported lost by phone", "stolen": "Reported stolen",
+               "replaced": "Card damaged", "revoked": "Cancelled by the coordinator"}  # fmt: skip
+_CLOSED_NOTE = "Carer's record closed"
+_CLOSED_REASONS = {
+    CarerStatus.MOVED: ("Moved out of the area", "Moved to be nearer family", "Moved abroad"),
+    CarerStatus.DECEASED: ("Died; family told the centre", "Died"),
+    CarerStatus.WITHDRAWN: ("No longer caring", "Asked to leave the scheme",
+                            "The person they cared for moved into a care home",
+                            "The person they cared for died"),
+}  # fmt: skip
+_CARER_NOTES = ("Prefers calls after 6pm.", "Hard of hearing: speak clearly, face to face.",
+                "Needs large-print letters.", "Welsh speaker.", "Happy to take part in surveys.",
+                "Comes to the Tuesday drop-in at the library.")  # fmt: skip
+_ALLOWANCES = ("May leave class to phone home at lunchtime.",
+               "May collect prescriptions for a parent.",
+               "Homework deadlines may be extended by agreement with school.",
+               "May keep a mobile phone switched on in school.")  # fmt: skip
+
+_CARED_FOR_COUNT = Weighted({0: 22, 1: 60, 2: 15, 3: 3})
+_RELATIONSHIP = {
+    CarerType.YOUNG_CARER: _w(Relationship, "parent:60 sibling:30 grandparent:10"),
+    CarerType.YOUNG_ADULT_CARER: _w(Relationship, "parent:55 sibling:25 grandparent:15 partner:5"),
+    CarerType.PARENT_CARER: _w(Relationship, "child:100"),
+    CarerType.ADULT: _w(Relationship, "partner:38 parent:32 child:12 sibling:5 other_relative:4 "
+                                      "friend:5 neighbour:2 grandparent:1 other:1"),  # fmt: skip
+}
+_RELATIONSHIP[CarerType.FORMER_CARER] = _RELATIONSHIP[CarerType.ADULT]
+_NEED = _w(MainNeed, "dementia:22 frailty:15 physical_disability:14 mental_health:13 "
+    "learning_disability:8 long_term_illness:14 sensory_loss:4 palliative:4 substance_misuse:2 "
+    "other:2 not_stated:2")  # fmt: skip
+_NEED_CHILD = _w(MainNeed, "learning_disability:40 physical_disability:18 mental_health:15 "
+                           "long_term_illness:15 sensory_loss:5 other:5 not_stated:2")  # fmt: skip
+_CARED_FOR_NOTES = ("Uses a wheelchair outside the home.", "Goes to a day centre on Wednesdays.",
+                    "Has carers visiting twice a day.", "Does not like loud places.")  # fmt: skip
+_PLAN_RELATIONSHIPS = ("Sister", "Brother", "Son", "Daughter", "Neighbour", "Friend", "Cousin")
+_PLAN_NEEDS = (
+    "Needs tablets at 8am and 6pm; the blister pack is in the kitchen.",
+    "Cannot be left alone overnight. Spare key with the neighbour at number 12.",
+    "Diabetic: insulin in the fridge. Gets anxious with strangers, speak calmly.",
+    "Uses a hoist to get out of bed: needs two people.",
+    "Has a dog that needs feeding twice a day.",
+)
+
+_CONTACT_COUNT = Weighted({0: 38, 1: 25, 2: 15, 3: 10, 4: 6, 5: 3, 6: 2, 8: 1})
+_CONTACT_KIND = _w(ContactKind, "drop_in:35 phone:35 home_visit:8 mediated_help:10 "
+                                "email_letter:12")  # fmt: skip
+_WORK_DONE = {
+    ContactKind.DROP_IN: ("Registered and took photo for card", "Helped find offers near home",
+                          "Renewed card", "Talked through respite options",
+                          "Gave carers' leaflet and offers list",
+                          "Checked benefits; signposted to Carer's Allowance"),
+    ContactKind.PHONE: ("Called to see how things are going", "Reported lost card; queued another",
+                        "Asked about an emergency plan", "Booked onto the wellbeing course",
+                        "Wanted to know which offers apply in another area"),
+    ContactKind.HOME_VISIT: ("Home visit to complete carer's assessment",
+                             "Went through the emergency plan together"),
+    ContactKind.MEDIATED_HELP: ("Printed offers list for their area (no internet at home)",
+                                "Read through the offers booklet together by phone",
+                                "Posted a printed offers list"),
+    ContactKind.EMAIL_LETTER: ("Sent renewal letter", "Emailed the offers list",
+                               "Sent newsletter and events list"),
+}  # fmt: skip
+_REFERRED_TO = ("Citizens Advice", "Adult social care", "Young carers service", "GP surgery",
+                "Benefits advice line", "Carers' support group", "Memory clinic",
+                "Mental health carers group")  # fmt: skip
+
+_NAME_WORDS = ("Green", "Bright", "Little", "Corner", "Riverside", "Old Mill", "Willow")
+_BUSINESS_NAMES = {
+    "Food and drink": ("{last}'s Café", "The {word} Kitchen", "{town} Tea Rooms",
+                       "{last} & Sons Bakery", "The {word} Arms"),
+    "Shopping": ("{last}'s Hardware", "{town} Bookshop", "{word} Gifts", "{last} Shoes"),
+    "Health and wellbeing": ("{town} Physiotherapy", "{last} Pharmacy", "{word} Yoga Studio",
+                             "{last} Opticians", "{town} Foot Clinic"),
+    "Leisure": ("{town} Leisure Centre", "{town} Picture House", "{word} Bowling",
+                "{town} Museum", "{last} Golf Club"),
+    "Travel": ("{town} Cars", "{last} Coaches", "{town} Community Transport"),
+    "Services": ("{last} Dry Cleaners", "{last} & Co Solicitors", "{town} Computer Repairs",
+                 "{last} Locksmiths"),
+    "Hair and beauty": ("{first}'s Hair Studio", "{word} Nails", "{last} Barbers"),
+    "Garden": ("{town} Garden Centre", "{last} Nurseries", "{word} Garden Services"),
+}  # fmt: skip
+_OFFERS = {
+    "Food and drink": ("10% off food and drink", "Free hot drink with any cake",
+                       "2 for 1 on main meals, Monday to Thursday", "Free coffee refills"),
+    "Shopping": ("10% off everything", "15% off full-price items", "Free gift wrapping and 5% off"),
+    "Health and wellbeing": ("20% off your first treatment", "Free eye test",
+                             "£5 off a 30-minute massage", "Free blood pressure check"),
+    "Leisure": ("Free entry for the person you care for when you pay",
+                "Half-price swimming", "2 for 1 cinema tickets (not Saturday evenings)"),
+    "Travel": ("10% off taxi fares to hospital appointments", "Free travel for a companion"),
+    "Services": ("10% off labour", "Free quote and 10% off", "Free second key"),
+    "Hair and beauty": ("15% off cuts on weekdays", "Free fringe trim", "10% off all treatments"),
+    "Garden": ("10% off plants", "Free delivery within 5 miles", "15% off garden tools"),
+}  # fmt: skip
+_YOUNG_OFFERS = ("Free milkshake with any meal for young carers",
+                 "Free game of bowling for young carers on Saturdays",
+                 "Half-price cinema ticket for young carers", "Free taster session for young carers")
+_OFFER_TERMS = ("Show your Carer Passport card when you pay.",
+                "Show your card. Cannot be used with other offers.",
+                "Weekdays only. Show your card.", None)  # fmt: skip

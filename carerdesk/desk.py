@@ -164,6 +164,9 @@ class Desk:
         try:
             yield Tx(session=session, actor=self.actor, site_code=self.site_code, desk=self)
         finally:
+            # Detach first: a rollback would expire what was read, and callers
+            # keep using those objects after the block.
+            session.expunge_all()
             session.rollback()
             session.close()
 
