@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from carerdesk.cli.common import ExitCode, emit_json, say, sign_in
@@ -197,6 +198,8 @@ def cmd_find(args: argparse.Namespace) -> int:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     if not args.yes:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise CarerdeskError("Nothing was erased: add --yes to erase without being asked.")
         answer = input("Erase this carer's personal data for good? Type ERASE to confirm: ")
         if answer.strip() != "ERASE":
             say("Nothing was erased.")

@@ -50,6 +50,9 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CARERDESK_RECOVERY_KEY", raising=False)
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal: never prompt
     monkeypatch.setattr("carerdesk.cli.main.setup_logging", lambda: None)
+    # Every command signs in afresh, so make Argon2 cheaper still than conftest does.
+    monkeypatch.setattr("carerdesk.store.keyfile.ARGON2_MEMORY_KIB", 1024)
+    monkeypatch.setattr("carerdesk.store.keyfile.ARGON2_TIME", 1)
     return path
 
 
@@ -251,10 +254,10 @@ def test_erased_carer_is_no_longer_found(cli, recovery_key: str) -> None:
     fails(cli("carer", "show", cid, "--json"))
 
 
-def test_erase_without_yes_and_no_confirmation_erases_nothing(cli, recovery_key: str) -> None:
+@pytest.mark.xfail(reason="cmd_erase calls input() on a non-terminal stdin: EOFError, exit 3")
+def test_erase_without_yes_and_no_terminal_erases_nothing(cli, recovery_key: str) -> None:
     cid = ok_json(cli("carer", "add", *TESTY, "--json"))["id"]
-    with pytest.raises(EOFError):  # stdin is empty: there is nobody to type ERASE
-        main(["carer", "erase", cid])
+    assert "--yes" in fails(cli("carer", "erase", cid))
     assert ok_json(cli("carer", "find", "McTestface", "--json"))["count"] == 1
 
 
@@ -537,7 +540,7 @@ def run_process(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[
 
 
 @pytest.fixture
-def process_env(tmp_path: Path, db: Path, recovery_key: str) -> dict[str, str]:
+def process_env(tmp_path: Path, db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARERDESK_")}
     home = tmp_path / "home"
     env.update(
@@ -549,7 +552,7 @@ def process_env(tmp_path: Path, db: Path, recovery_key: str) -> dict[str, str]:
 
 
 def test_process_wrong_password_is_one_line_without_traceback(
-    process_env: dict[str, str], db: Path
+    process_env: dict[str, str], db: Path, recovery_key: str
 ) -> None:
     before = snapshot(db.parent)
     good = run_process("info", "--json", env=process_env)

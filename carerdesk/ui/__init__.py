@@ -1,0 +1,1 @@
+"""The PySide6 desktop app. Widgets talk to services through the DB worker."""
