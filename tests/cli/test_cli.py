@@ -1,117 +1,38 @@
 """The command line as other tools see it: arguments, env vars, JSON, exit codes.
 
-Most tests call ``carerdesk.cli.main.main`` in-process (fast); a few run
-``python -m carerdesk`` to prove what a real shell sees.
+Most tests call ``carerdesk.cli.main.main`` in-process (fast, see conftest.py);
+a few run ``python -m carerdesk`` to prove what a real shell sees. Users,
+passwords and recovery are in test_cli_accounts.py.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from carerdesk.cli.main import main
 from carerdesk.store.paths import key_path
 
-ADMIN = "admin"
-ADMIN_PASSWORD = "admin-password-1"
-NEW_PASSWORD = "brand-new-password-2"
-VOLUNTEER_PASSWORD = "volunteer-password-3"
-TESTY = ["--first", "Testy", "--last", "McTestface", "--dob", "1970-01-02",
-         "--postcode", "sg11aa", "--phone", "07700 900123", "--consent", "all"]  # fmt: skip
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        """stdout as exactly one JSON document (json.loads rejects trailing text)."""
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Environment for the CLI: a database path (not yet created), admin credentials."""
-    path = tmp_path / "desk" / "cli.db"
-    monkeypatch.setenv("CARERDESK_DB", str(path))
-    monkeypatch.setenv("CARERDESK_USER", ADMIN)
-    monkeypatch.setenv("CARERDESK_PASSWORD", ADMIN_PASSWORD)
-    monkeypatch.delenv("CARERDESK_NEW_PASSWORD", raising=False)
-    monkeypatch.delenv("CARERDESK_RECOVERY_KEY", raising=False)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal: never prompt
-    monkeypatch.setattr("carerdesk.cli.main.setup_logging", lambda: None)
-    # Every command signs in afresh, so make Argon2 cheaper still than conftest does.
-    monkeypatch.setattr("carerdesk.store.keyfile.ARGON2_MEMORY_KIB", 1024)
-    monkeypatch.setattr("carerdesk.store.keyfile.ARGON2_TIME", 1)
-    return path
-
-
-@pytest.fixture
-def cli(db: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """``cli("carer", "find", "x")`` runs the command in-process and returns a Run."""
-
-    def _run(*argv: str) -> Run:
-        capsys.readouterr()
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:  # argparse: usage errors, --help, --version
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return Run(int(code), out, err)
-
-    return _run
-
-
-@pytest.fixture
-def recovery_key(cli, db: Path) -> str:  # type: ignore[no-untyped-def]
-    """``init --json`` a fresh database; returns the recovery key it printed."""
-    run = cli("init", "--scheme", "Testshire Carer Passport", "--site", "tst",
-              "--admin", ADMIN, "--json")  # fmt: skip
-    assert run.code == 0, run.err
-    doc = run.json()
-    assert set(doc) == {"database", "site", "recovery_key"}
-    assert Path(doc["database"]) == db
-    assert doc["site"] == "TST"
-    return doc["recovery_key"]
-
-
-def ok_json(run: Run) -> Any:
-    assert run.code == 0, run.err
-    return run.json()
-
-
-def fails(run: Run) -> str:
-    """Exit 1 with one plain line on stderr; returns that line."""
-    assert run.code == 1, (run.code, run.out, run.err)
-    lines = run.err.strip().splitlines()
-    assert len(lines) == 1, run.err
-    assert lines[0].startswith("carerdesk: ")
-    return lines[0]
-
-
-def carer_count(cli) -> int:  # type: ignore[no-untyped-def]
-    return ok_json(cli("info", "--json"))["counts"]["carers"]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
-
+from .helpers import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    TESTY,
+    Cli,
+    as_user,
+    carer_count,
+    fails,
+    ok_json,
+    snapshot,
+)
 
 # -- init, info, check ------------------------------------------------------
 
 
-def test_init_then_info_reports_site_and_counts(cli, recovery_key: str) -> None:
+def test_init_then_info_reports_site_and_counts(cli: Cli, recovery_key: str) -> None:
     facts = ok_json(cli("info", "--json"))
     assert facts["site"] == "TST"
     assert facts["scheme"] == "Testshire Carer Passport"
@@ -121,9 +42,9 @@ def test_init_then_info_reports_site_and_counts(cli, recovery_key: str) -> None:
     assert facts["counts"]["sites"] == 1
 
 
-def test_init_prints_the_recovery_key_once_in_plain_text(cli, tmp_path: Path) -> None:
+def test_init_prints_the_recovery_key_once_in_plain_text(cli: Cli, tmp_path: Path) -> None:
     run = cli("--db", str(tmp_path / "other.db"), "init", "--scheme", "Testshire",
-              "--site", "TST", "--admin", ADMIN)  # fmt: skip
+              "--site", "TST", "--admin", ADMIN)
     assert run.code == 0, run.err
     key_lines = [line for line in run.out.splitlines() if line.count("-") == 7]
     assert len(key_lines) == 1
@@ -131,7 +52,7 @@ def test_init_prints_the_recovery_key_once_in_plain_text(cli, tmp_path: Path) ->
 
 
 def test_init_refuses_an_existing_database_and_leaves_it_alone(
-    cli, db: Path, recovery_key: str
+    cli: Cli, db: Path, recovery_key: str
 ) -> None:
     before = snapshot(db.parent)
     message = fails(cli("init", "--scheme", "Other", "--site", "OTH", "--admin", "boss"))
@@ -139,13 +60,13 @@ def test_init_refuses_an_existing_database_and_leaves_it_alone(
     assert snapshot(db.parent) == before
 
 
-def test_init_with_a_bad_site_code_creates_nothing(cli, db: Path) -> None:
+def test_init_with_a_bad_site_code_creates_nothing(cli: Cli, db: Path) -> None:
     fails(cli("init", "--scheme", "Testshire", "--site", "!!", "--admin", ADMIN))
     assert not db.exists()
     assert not key_path(db).exists()
 
 
-def test_check_says_a_new_database_is_healthy(cli, recovery_key: str) -> None:
+def test_check_says_a_new_database_is_healthy(cli: Cli, recovery_key: str) -> None:
     run = cli("check")
     assert run.code == 0, run.err
     assert "healthy" in run.out
@@ -156,7 +77,7 @@ def test_check_says_a_new_database_is_healthy(cli, recovery_key: str) -> None:
 # -- carers -----------------------------------------------------------------
 
 
-def test_carer_add_show_find_edit_round_trip(cli, recovery_key: str) -> None:
+def test_carer_add_show_find_edit_round_trip(cli: Cli, recovery_key: str) -> None:
     added = ok_json(cli("carer", "add", *TESTY, "--town", "Stevenage", "--json"))
     cid = added["id"]
     assert added["postcode"] == "SG1 1AA"
@@ -177,7 +98,7 @@ def test_carer_add_show_find_edit_round_trip(cli, recovery_key: str) -> None:
     assert ok_json(cli("carer", "find", "SG1 1AA", "--json"))["count"] == 1
 
     edited = ok_json(cli("carer", "edit", cid, "--preferred-name", "Tess", "--town", "Hitchin",
-                         "--employment", "retired", "--json"))  # fmt: skip
+                         "--employment", "retired", "--json"))
     assert edited["preferred_name"] == "Tess"
     assert edited["town"] == "Hitchin"
     assert edited["employment"] == "retired"
@@ -187,7 +108,7 @@ def test_carer_add_show_find_edit_round_trip(cli, recovery_key: str) -> None:
     assert ok_json(cli("carer", "find", "stevenage", "--json"))["count"] == 0
 
 
-def test_carer_find_respects_the_limit(cli, recovery_key: str) -> None:
+def test_carer_find_respects_the_limit(cli: Cli, recovery_key: str) -> None:
     for first in ("Alpha", "Bravo", "Charlie"):
         ok_json(cli("carer", "add", "--first", first, "--last", "Testperson", "--json"))
     found = ok_json(cli("carer", "find", "testperson", "--limit", "2", "--json"))
@@ -195,7 +116,7 @@ def test_carer_find_respects_the_limit(cli, recovery_key: str) -> None:
     assert len(found["hits"]) == 2
 
 
-def test_likely_duplicate_is_refused_unless_allowed(cli, recovery_key: str) -> None:
+def test_likely_duplicate_is_refused_unless_allowed(cli: Cli, recovery_key: str) -> None:
     first = ok_json(cli("carer", "add", *TESTY, "--json"))
     run = cli("carer", "add", *TESTY, "--json")
     fails(run)
@@ -224,7 +145,7 @@ def test_likely_duplicate_is_refused_unless_allowed(cli, recovery_key: str) -> N
     ],
 )
 def test_bad_values_are_refused_with_a_plain_message_and_nothing_saved(
-    cli, recovery_key: str, option: str, value: str, named: str
+    cli: Cli, recovery_key: str, option: str, value: str, named: str
 ) -> None:
     run = cli("carer", "add", "--first", "Testy", "--last", "McTestface", option, value, "--json")
     message = fails(run)
@@ -234,18 +155,18 @@ def test_bad_values_are_refused_with_a_plain_message_and_nothing_saved(
     assert carer_count(cli) == 0
 
 
-def test_missing_name_is_refused(cli, recovery_key: str) -> None:
+def test_missing_name_is_refused(cli: Cli, recovery_key: str) -> None:
     message = fails(cli("carer", "add", "--first", "Testy", "--json"))
     assert "last name" in message
     assert carer_count(cli) == 0
 
 
-def test_showing_an_unknown_carer_fails_plainly(cli, recovery_key: str) -> None:
+def test_showing_an_unknown_carer_fails_plainly(cli: Cli, recovery_key: str) -> None:
     fails(cli("carer", "show", "00000000-0000-4000-8000-000000000000", "--json"))
     fails(cli("carer", "show", "not-a-reference", "--json"))
 
 
-def test_erased_carer_is_no_longer_found(cli, recovery_key: str) -> None:
+def test_erased_carer_is_no_longer_found(cli: Cli, recovery_key: str) -> None:
     cid = ok_json(cli("carer", "add", *TESTY, "--json"))["id"]
     run = cli("carer", "erase", cid, "--yes")
     assert run.code == 0, run.err
@@ -254,8 +175,7 @@ def test_erased_carer_is_no_longer_found(cli, recovery_key: str) -> None:
     fails(cli("carer", "show", cid, "--json"))
 
 
-@pytest.mark.xfail(reason="cmd_erase calls input() on a non-terminal stdin: EOFError, exit 3")
-def test_erase_without_yes_and_no_terminal_erases_nothing(cli, recovery_key: str) -> None:
+def test_erase_without_yes_and_no_terminal_erases_nothing(cli: Cli, recovery_key: str) -> None:
     cid = ok_json(cli("carer", "add", *TESTY, "--json"))["id"]
     assert "--yes" in fails(cli("carer", "erase", cid))
     assert ok_json(cli("carer", "find", "McTestface", "--json"))["count"] == 1
@@ -264,7 +184,7 @@ def test_erase_without_yes_and_no_terminal_erases_nothing(cli, recovery_key: str
 # -- cards ------------------------------------------------------------------
 
 
-def test_queued_card_can_be_shown_and_finds_its_carer(cli, recovery_key: str) -> None:
+def test_queued_card_can_be_shown_and_finds_its_carer(cli: Cli, recovery_key: str) -> None:
     cid = ok_json(cli("carer", "add", *TESTY, "--json"))["id"]
     card = ok_json(cli("card", "queue", cid, "--json"))
     number = card["number"]
@@ -286,12 +206,12 @@ def test_queued_card_can_be_shown_and_finds_its_carer(cli, recovery_key: str) ->
     fails(cli("card", "queue", cid, "--json"))
 
 
-def test_card_show_rejects_a_mistyped_number(cli, recovery_key: str) -> None:
+def test_card_show_rejects_a_mistyped_number(cli: Cli, recovery_key: str) -> None:
     fails(cli("card", "show", "TST-000001-00", "--json"))
     fails(cli("card", "show", "hello", "--json"))
 
 
-def test_lost_printed_card_gets_a_replacement(cli, db: Path, recovery_key: str) -> None:
+def test_lost_printed_card_gets_a_replacement(cli: Cli, db: Path, recovery_key: str) -> None:
     from carerdesk.desk import open_desk
     from carerdesk.services import cards
 
@@ -313,190 +233,17 @@ def test_lost_printed_card_gets_a_replacement(cli, db: Path, recovery_key: str) 
     assert [h["carer_id"] for h in found["hits"]] == [cid]
 
 
-# -- signing in, users, passwords -------------------------------------------
-
-
-def test_wrong_password_fails_and_changes_no_file(
-    cli, db: Path, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    before = snapshot(db.parent)
-    monkeypatch.setenv("CARERDESK_PASSWORD", "not-the-password")
-    message = fails(cli("info", "--json"))
-    assert "password" in message
-    fails(cli("carer", "add", *TESTY, "--json"))
-    assert snapshot(db.parent) == before
-
-
-def test_missing_database_fails_and_creates_nothing(cli, db: Path) -> None:
-    fails(cli("info", "--json"))
-    fails(cli("carer", "find", "x", "--json"))
-    assert not db.parent.exists() or list(db.parent.iterdir()) == []
-
-
-def test_no_password_and_no_terminal_says_which_variable_to_set(
-    cli, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("CARERDESK_PASSWORD")
-    assert "CARERDESK_PASSWORD" in fails(cli("info", "--json"))
-
-
-def add_volunteer(cli, monkeypatch: pytest.MonkeyPatch, name: str = "vol") -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("CARERDESK_NEW_PASSWORD", VOLUNTEER_PASSWORD)
-    summary = ok_json(cli("user", "add", name, "--role", "volunteer", "--json"))
-    monkeypatch.delenv("CARERDESK_NEW_PASSWORD")
-    assert summary["username"] == name
-    assert summary["role"] == "volunteer"
-
-
-def as_user(monkeypatch: pytest.MonkeyPatch, name: str, password: str) -> None:
-    monkeypatch.setenv("CARERDESK_USER", name)
-    monkeypatch.setenv("CARERDESK_PASSWORD", password)
-
-
-def test_added_user_can_sign_in_with_the_new_password(
-    cli, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    add_volunteer(cli, monkeypatch)
-    users = ok_json(cli("user", "list", "--json"))
-    assert {u["username"]: u["role"] for u in users} == {ADMIN: "coordinator", "vol": "volunteer"}
-    as_user(monkeypatch, "vol", VOLUNTEER_PASSWORD)
-    assert ok_json(cli("carer", "find", "anyone", "--json"))["count"] == 0
-    # --user wins over CARERDESK_USER.
-    monkeypatch.setenv("CARERDESK_PASSWORD", ADMIN_PASSWORD)
-    assert ok_json(cli("--user", ADMIN, "user", "list", "--json"))
-
-
-def test_adding_a_user_without_a_new_password_and_no_terminal_fails(
-    cli, recovery_key: str
-) -> None:
-    assert "CARERDESK_NEW_PASSWORD" in fails(cli("user", "add", "vol", "--role", "volunteer"))
-    assert len(ok_json(cli("user", "list", "--json"))) == 1
-
-
-def test_unknown_role_is_a_usage_error(cli, recovery_key: str) -> None:
-    assert cli("user", "add", "vol", "--role", "overlord").code == 2
-
-
-def test_volunteer_cannot_list_users(
-    cli, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    add_volunteer(cli, monkeypatch)
-    as_user(monkeypatch, "vol", VOLUNTEER_PASSWORD)
-    message = fails(cli("user", "list", "--json"))
-    assert "role" in message and "not allow" in message
-
-
-def test_volunteer_cannot_erase_a_carer(
-    cli, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cid = ok_json(cli("carer", "add", *TESTY, "--json"))["id"]
-    add_volunteer(cli, monkeypatch)
-    as_user(monkeypatch, "vol", VOLUNTEER_PASSWORD)
-    assert "not allow" in fails(cli("carer", "erase", cid, "--yes"))
-    assert ok_json(cli("carer", "find", "McTestface", "--json"))["count"] == 1
-
-
-def test_disabled_user_cannot_sign_in(
-    cli, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    add_volunteer(cli, monkeypatch)
-    assert cli("user", "disable", "vol").code == 0
-    users = {u["username"]: u for u in ok_json(cli("user", "list", "--json"))}
-    assert users["vol"]["disabled"] is True
-    as_user(monkeypatch, "vol", VOLUNTEER_PASSWORD)
-    fails(cli("carer", "find", "anyone", "--json"))
-
-
-def test_coordinator_cannot_disable_themselves(cli, recovery_key: str) -> None:
-    fails(cli("user", "disable", ADMIN))
-    assert ok_json(cli("info", "--json"))["counts"]["users"] == 1
-
-
-def test_reset_password_lets_the_user_back_in(
-    cli, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    add_volunteer(cli, monkeypatch)
-    assert cli("user", "disable", "vol").code == 0
-    monkeypatch.setenv("CARERDESK_NEW_PASSWORD", NEW_PASSWORD)
-    assert cli("user", "reset-password", "vol").code == 0
-    as_user(monkeypatch, "vol", NEW_PASSWORD)
-    assert ok_json(cli("carer", "find", "anyone", "--json"))["count"] == 0
-
-
-def test_passwd_changes_your_own_password(
-    cli, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CARERDESK_NEW_PASSWORD", NEW_PASSWORD)
-    run = cli("passwd")
-    assert run.code == 0, run.err
-    monkeypatch.delenv("CARERDESK_NEW_PASSWORD")
-    fails(cli("info", "--json"))  # the old password no longer works
-    monkeypatch.setenv("CARERDESK_PASSWORD", NEW_PASSWORD)
-    assert ok_json(cli("info", "--json"))["site"] == "TST"
-
-
-def test_passwd_refuses_a_too_short_new_password(
-    cli, db: Path, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    keys = key_path(db).read_bytes()
-    monkeypatch.setenv("CARERDESK_NEW_PASSWORD", "x")
-    fails(cli("passwd"))
-    assert key_path(db).read_bytes() == keys
-    monkeypatch.delenv("CARERDESK_NEW_PASSWORD")
-    assert ok_json(cli("info", "--json"))["site"] == "TST"
-
-
-def test_recover_with_the_key_from_init_sets_a_new_password(
-    cli, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CARERDESK_RECOVERY_KEY", recovery_key.lower().replace("-", " "))
-    monkeypatch.setenv("CARERDESK_NEW_PASSWORD", NEW_PASSWORD)
-    monkeypatch.delenv("CARERDESK_PASSWORD")
-    monkeypatch.delenv("CARERDESK_USER")
-    run = cli("recover", "--admin", ADMIN)
-    assert run.code == 0, run.err
-    monkeypatch.delenv("CARERDESK_NEW_PASSWORD")
-    as_user(monkeypatch, ADMIN, ADMIN_PASSWORD)
-    fails(cli("info", "--json"))
-    as_user(monkeypatch, ADMIN, NEW_PASSWORD)
-    assert ok_json(cli("info", "--json"))["site"] == "TST"
-
-
-@pytest.mark.parametrize(
-    "key", ["AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH", "not a key", ""]
-)
-def test_recover_with_a_wrong_key_changes_nothing(
-    cli, db: Path, recovery_key: str, monkeypatch: pytest.MonkeyPatch, key: str
-) -> None:
-    before = snapshot(db.parent)
-    monkeypatch.setenv("CARERDESK_RECOVERY_KEY", key)
-    monkeypatch.setenv("CARERDESK_NEW_PASSWORD", NEW_PASSWORD)
-    fails(cli("recover"))
-    assert snapshot(db.parent) == before
-    monkeypatch.delenv("CARERDESK_NEW_PASSWORD")
-    assert ok_json(cli("info", "--json"))["site"] == "TST"
-
-
-def test_recover_only_resets_coordinators(
-    cli, recovery_key: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    add_volunteer(cli, monkeypatch)
-    monkeypatch.setenv("CARERDESK_RECOVERY_KEY", recovery_key)
-    monkeypatch.setenv("CARERDESK_NEW_PASSWORD", NEW_PASSWORD)
-    assert "coordinator" in fails(cli("recover", "--admin", "vol"))
-
-
 # -- usage ------------------------------------------------------------------
 
 
-def test_usage_errors_exit_2(cli, recovery_key: str) -> None:
+def test_usage_errors_exit_2(cli: Cli, recovery_key: str) -> None:
     assert cli("carer").code == 2
     assert cli("carer", "find").code == 2
     assert cli("carer", "find", "x", "--limit", "lots").code == 2
     assert cli("frobnicate").code == 2
 
 
-def test_version_is_printed(cli) -> None:
+def test_version_is_printed(cli: Cli) -> None:
     run = cli("--version")
     assert run.code == 0
     assert run.out.startswith("carerdesk ")
@@ -506,12 +253,12 @@ def test_version_is_printed(cli) -> None:
 
 
 def test_demo_builds_a_database_to_sign_in_to(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("carerdesk.demo")
     path = tmp_path / "demo" / "demo.db"
     doc = ok_json(cli("--db", str(path), "demo", "--carers", "12", "--seed", "3",
-                      "--no-gui", "--json"))  # fmt: skip
+                      "--no-gui", "--json"))
     assert Path(doc["database"]) == path
     as_user(monkeypatch, doc["username"], doc["password"])
     facts = ok_json(cli("--db", str(path), "info", "--json"))
@@ -522,7 +269,7 @@ def test_demo_builds_a_database_to_sign_in_to(
     assert again["database"] == doc["database"]
 
 
-def test_demo_never_replaces_a_real_database(cli, db: Path, recovery_key: str) -> None:
+def test_demo_never_replaces_a_real_database(cli: Cli, db: Path, recovery_key: str) -> None:
     pytest.importorskip("carerdesk.demo")
     before = snapshot(db.parent)
     fails(cli("--db", str(db), "demo", "--carers", "3", "--no-gui", "--json"))
@@ -536,7 +283,7 @@ def run_process(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[
     return subprocess.run(
         [sys.executable, "-m", "carerdesk", *argv],
         env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -547,7 +294,7 @@ def process_env(tmp_path: Path, db: Path) -> dict[str, str]:
         CARERDESK_DB=str(db), CARERDESK_USER=ADMIN, CARERDESK_PASSWORD=ADMIN_PASSWORD,
         HOME=str(home), XDG_STATE_HOME=str(home / "state"), XDG_DATA_HOME=str(home / "data"),
         XDG_CACHE_HOME=str(home / "cache"), PYTHONPATH=str(Path(__file__).parents[2]),
-    )  # fmt: skip
+    )
     return env
 
 
