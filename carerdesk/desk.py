@@ -25,6 +25,7 @@ from carerdesk.errors import (
     AccountUnavailable,
     DatabaseDamaged,
     DatabaseExists,
+    DatabaseMissing,
     InvalidValue,
     NotFound,
     PermissionDenied,
@@ -294,6 +295,11 @@ def create_database(
     return recovery
 
 
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise DatabaseMissing("There is no carerdesk database at the place given.")
+
+
 def _open_with_key(path: Path, data_key: bytes) -> Engine:
     engine = make_engine(path, data_key)
     try:
@@ -306,6 +312,7 @@ def _open_with_key(path: Path, data_key: bytes) -> Engine:
 
 def open_desk(path: Path, username: str, password: str) -> Desk:
     """Unlock the database as ``username``. Nothing is written if this fails."""
+    _require_file(path)
     keyfile = KeyFile.load(key_path(path))
     data_key = keyfile.unwrap_for_user(username, password)
     engine = _open_with_key(path, data_key)
@@ -346,6 +353,7 @@ def recover_access(path: Path, recovery_key: str, username: str, new_password: s
         check_new_password(new_password)
     except ValueError as exc:
         raise InvalidValue({"password": str(exc)}) from None
+    _require_file(path)
     keys = key_path(path)
     keyfile = KeyFile.load(keys)
     data_key = keyfile.unwrap_with_recovery(canonical)

@@ -148,3 +148,10 @@ def test_key_file_holds_no_clear_key_and_database_header_is_random(desk, db_path
     raw = key_path(db_path).read_text()
     assert desk.data_key.hex() not in raw
     assert not db_path.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_no_database_at_all_says_so_plainly(tmp_path):
+    with pytest.raises(DatabaseMissing) as err:
+        open_desk(tmp_path / "nothing-here.db", ADMIN, ADMIN_PASSWORD)
+    assert "no carerdesk database" in err.value.message
+    assert list(tmp_path.iterdir()) == []
