@@ -31,14 +31,38 @@ from sqlmodel import select
 from carerdesk.cardnumbers import format_card_number
 from carerdesk.desk import Tx, create_database, open_desk
 from carerdesk.models import (
-    Business, Card, CardEvent, CaredFor, Carer, ContactLog, EmergencyPlan, Offer, PrintBatch,
-    SchemeSettings, Site, User,
-)  # fmt: skip
+    Business,
+    Card,
+    CardEvent,
+    CaredFor,
+    Carer,
+    ContactLog,
+    EmergencyPlan,
+    Offer,
+    PrintBatch,
+    SchemeSettings,
+    Site,
+    User,
+)
 from carerdesk.models.enums import (
-    AgeGroup, CardKind, CardStatus, CarerStatus, CarerType, CaringHours, Choice, ContactKind,
-    Employment, Ethnicity, Gender, MainNeed, PreferredContact, ReferralSource, Relationship, Role,
+    AgeGroup,
+    CardKind,
+    CardStatus,
+    CarerStatus,
+    CarerType,
+    CaringHours,
+    Choice,
+    ContactKind,
+    Employment,
+    Ethnicity,
+    Gender,
+    MainNeed,
+    PreferredContact,
+    ReferralSource,
+    Relationship,
+    Role,
     YesNo,
-)  # fmt: skip
+)
 from carerdesk.services import search_index, users
 
 DEMO_USERNAME = "demo"
@@ -52,6 +76,7 @@ BUSINESSES = 150
 OFFERS = 350
 HISTORY_DAYS = 548  # 18 months
 CARD_YEARS = timedelta(days=3 * 365 + 1)
+_NINE_AM = time(9, tzinfo=UTC)
 
 Progress = Callable[[int, int, str], None]
 Row = dict[str, Any]
@@ -70,7 +95,7 @@ class DemoInfo:
 
 _STEPS = ("Creating the database", "Adding users", "Making carers", "Saving carers",
           "Saving cards", "Saving businesses and offers", "Saving contact history",
-          "Building the search index")  # fmt: skip
+          "Building the search index")
 
 
 def build_demo(
@@ -97,7 +122,7 @@ def build_demo(
         path, scheme_name=SCHEME_NAME, site_code=SITE_CODE, admin_username=DEMO_USERNAME,
         admin_password=DEMO_PASSWORD, admin_display_name="Demo Coordinator",
         site_name="Demoshire Carers Centre",
-    )  # fmt: skip
+    )
     desk = open_desk(path, DEMO_USERNAME, DEMO_PASSWORD)
     try:
         step(1)
@@ -112,7 +137,8 @@ def build_demo(
             others = tx.session.exec(
                 select(User.id).where(User.username.in_([u[0] for u in DEMO_USERS]))
                 .order_by(User.username)
-            ).all()  # fmt: skip
+            ).all()
+            # Coordinator, staff, volunteer: the order _Generator expects.
             gen = _Generator(seed, today or desk.clock().date(), [desk.actor.user_id, *others])
             step(2)
             gen.make_carers(carers)
@@ -148,15 +174,27 @@ def build_demo(
 
 
 def _bulk(tx: Tx, model: Any, rows: Sequence[Row]) -> None:
-    """Insert ``rows`` with plain executemany (the ORM's bulk path is far slower)."""
-    statement = insert(model.__table__)
+    """Insert ``rows`` (dicts with the same keys) by executemany, in chunks.
+
+    The values go through SQLAlchemy's own bind processors, so they are stored
+    exactly as the ORM would store them, without its per-row overhead.
+    """
+    if not rows:
+        return
+    conn = tx.session.connection()
+    table = model.__table__
+    keys = [c.key for c in table.columns if c.key in rows[0]]
+    sql = str(insert(table).compile(dialect=conn.dialect, column_keys=keys))
+    convert = [(k, table.c[k].type._cached_bind_processor(conn.dialect)) for k in keys]
     for start in range(0, len(rows), CHUNK):
-        tx.session.execute(statement, rows[start : start + CHUNK])
+        conn.exec_driver_sql(sql, [
+            tuple(f(r[k]) if f else r[k] for k, f in convert) for r in rows[start : start + CHUNK]
+        ])
 
 
 def _at(day: date, rng: random.Random) -> datetime:
-    """A moment in working hours on ``day``, in UTC."""
-    return datetime.combine(day, time(rng.randint(9, 16), rng.randrange(60)), UTC)
+    """A moment in working hours on ``day``, in UTC (to the minute)."""
+    return datetime.combine(day, _NINE_AM) + timedelta(minutes=int(rng.random() * 480))
 
 
 def _slug(text: str) -> str:
@@ -189,7 +227,7 @@ class _Generator:
     def row(self, at: datetime, updated: datetime | None = None) -> Row:
         return {"id": uuid.UUID(int=self.rng.getrandbits(128), version=4), "created_at": at,
                 "updated_at": updated or at, "site_code": SITE_CODE, "version": 1,
-                "deleted": False}  # fmt: skip
+                "deleted": False}
 
     def days_ago(self, low: int, high: int) -> date:
         return self.today - timedelta(days=self.rng.randint(low, high))
@@ -293,7 +331,7 @@ class _Generator:
             "assessment_review_on": completed + timedelta(days=365) if completed else None,
             "young_carer_allowances": rng.choice(_ALLOWANCES)
             if kind is CarerType.YOUNG_CARER and rng.random() < 0.7 else None,
-        }  # fmt: skip
+        }
 
     def _surgery(self, town: Town) -> str:
         if town.name not in self._surgeries:
@@ -302,7 +340,7 @@ class _Generator:
                 f"{_LAST_NAME(rng)} House Surgery", f"{town.name} Health Centre",
                 f"{rng.choice(('Bridge', 'Park', 'Abbey', 'Lister'))} Medical Practice",
                 f"The {_LAST_NAME(rng)} Practice",
-            ]  # fmt: skip
+            ]
         return self.rng.choice(self._surgeries[town.name])
 
     def _cared_for(self, carer: Row) -> None:
@@ -325,7 +363,7 @@ class _Generator:
                 "age_group": _age_group(relationship, age, rng),
                 "main_need": (_NEED_CHILD if child else _NEED)(rng), "area": area,
                 "notes": rng.choice(_CARED_FOR_NOTES) if rng.random() < 0.1 else None,
-            })  # fmt: skip
+            })
         if how_many and rng.random() < 0.13:
             first, last = self.person()
             backup = self.person() if rng.random() < 0.5 else None
@@ -337,7 +375,7 @@ class _Generator:
                 "backup_name": " ".join(backup) if backup else None,
                 "backup_phone": self.landline() if backup else None,
                 "needs_to_know": rng.choice(_PLAN_NEEDS),
-            })  # fmt: skip
+            })
             if rng.random() < 0.3:
                 self._emergency.add(carer["id"])
 
@@ -348,7 +386,7 @@ class _Generator:
         rng = self.rng
         # The first card holders show every state, so even a tiny demo has them all.
         showcase = ["renewed", "expired", "revoked", "replaced", "stolen", "lost", "printed",
-                    "queued"]  # fmt: skip
+                    "queued"]
         for carer in self.carers:
             if carer["status"] is not CarerStatus.ACTIVE:
                 if rng.random() < 0.6:
@@ -387,10 +425,11 @@ class _Generator:
             card["issued_on"], card["expires_on"] = issued, issued + CARD_YEARS
             if card["expires_on"] <= today:
                 if plan == "expired":
-                    return self._set(card, CardStatus.EXPIRED, CardStatus.ISSUED, card["expires_on"])
+                    expired = card["expires_on"]
+                    return self._set(card, CardStatus.EXPIRED, CardStatus.ISSUED, expired)
                 renewed = card["expires_on"] - timedelta(days=rng.randint(1, 45))
                 self._set(card, CardStatus.REPLACED, CardStatus.ISSUED, renewed,
-                          "Replaced by a renewed card")  # fmt: skip
+                          "Replaced by a renewed card")
                 queued, previous = renewed, card
                 continue
             if plan in ("lost", "stolen", "replaced", "revoked"):
@@ -418,24 +457,27 @@ class _Generator:
     def _new_card(self, carer: Row, queued: date, previous: Row | None) -> Row:
         kind = (CardKind.YOUNG_CARER if carer["carer_type"] is CarerType.YOUNG_CARER
                 else CardKind.EMERGENCY if carer["id"] in self._emergency
-                else CardKind.STANDARD)  # fmt: skip
+                else CardKind.STANDARD)
         card = {**self.row(_at(queued, self.rng)), "carer_id": carer["id"], "kind": kind,
                 "status": CardStatus.QUEUED, "queued_on": queued, "issued_on": None,
                 "expires_on": None, "replaces_id": previous["id"] if previous else None,
-                "replaced_by_id": None, "batch_id": None}  # fmt: skip
+                "replaced_by_id": None, "batch_id": None}
         if previous is not None:
             previous["replaced_by_id"] = card["id"]
         self.cards.append(card)
         return card
 
     def _set(self, card: Row, status: CardStatus, before: CardStatus | None, day: date,
-             note: str | None = None) -> None:  # fmt: skip
+             note: str | None = None) -> None:
         """Give ``card`` its current status, and the event that brought it there."""
         at = max(_at(min(day, self.today), self.rng), card["created_at"])
         card["status"], card["updated_at"] = status, at
+        # Anyone may queue a card or report one lost; staff do the rest.
+        anyone = status in (CardStatus.QUEUED, CardStatus.LOST, CardStatus.STOLEN)
         self.card_events.append({**self.row(at), "card_id": card["id"], "at": at,
-                                 "from_status": before, "to_status": status,
-                                 "by_user": self.rng.choice(self.user_ids), "note": note})
+                                 "from_status": before, "to_status": status, "note": note,
+                                 "by_user": self.rng.choice(self.user_ids if anyone else
+                                                            self.user_ids[:2])})
 
     def _last_print_run(self) -> date:
         """Cards are printed once a week, most recently two days ago."""
@@ -449,8 +491,8 @@ class _Generator:
         batch = self._batch_by_day.get(day)
         if batch is None:
             at = datetime.combine(day, time(10, 30), UTC)
-            batch = {**self.row(at), "printed_at": at, "printed_by": self.user_ids[-1],
-                     "layout": "a4-10", "card_count": 0}  # fmt: skip
+            batch = {**self.row(at), "printed_at": at, "printed_by": self.user_ids[1],
+                     "layout": "a4-10", "card_count": 0}
             self._batch_by_day[day] = batch
             self.batches.append(batch)
         batch["card_count"] += 1
@@ -478,7 +520,7 @@ class _Generator:
                 "website": f"https://{_slug(name)}.example" if rng.random() < 0.6 else None,
                 "category": category, "sticker_given_on": joined, "notes": None,
                 "retired_on": self.between(joined, self.today) if rng.random() < 0.04 else None,
-            }  # fmt: skip
+            }
             areas[business["id"]] = town.area
             self.businesses.append(business)
         extra = rng.choices(self.businesses, k=OFFERS - BUSINESSES)
@@ -504,7 +546,7 @@ class _Generator:
                          ["young_carer", "young_adult_carer"]) if young else [],
             "starts_on": starts, "ends_on": ends, "last_checked_on": checked,
             "review_due_on": checked + timedelta(days=365), "retired_on": retired,
-        }  # fmt: skip
+        }
 
     # -- contact history -------------------------------------------------------
 
@@ -522,7 +564,7 @@ class _Generator:
                     "by_user": rng.choice(self.user_ids),
                     "what_was_done": rng.choice(_WORK_DONE[kind]),
                     "referred_to": rng.choice(_REFERRED_TO) if rng.random() < 0.15 else None,
-                })  # fmt: skip
+                })
         return out
 
 
@@ -556,7 +598,7 @@ def _age_group(relationship: Relationship, carer_age: int, rng: random.Random) -
     else:
         age = max(5, carer_age + gap + rng.randint(-8, 8))
     for top, group in ((17, AgeGroup.UNDER_18), (25, AgeGroup.A18_25), (64, AgeGroup.A26_64),
-                       (84, AgeGroup.A65_84)):  # fmt: skip
+                       (84, AgeGroup.A65_84)):
         if age <= top:
             return group
     return AgeGroup.A85_PLUS
@@ -583,15 +625,15 @@ TOWNS = (
 _TOWN = Weighted({t: t.weight for t in TOWNS})
 _LAST_NAME = Weighted(GbNames.last_names)
 _OTHER_AREAS = ("Hertfordshire", "Bedford", "Luton", "Central Bedfordshire", "Buckinghamshire",
-                "Essex", "Cambridgeshire", "Barnet")  # fmt: skip
+                "Essex", "Cambridgeshire", "Barnet")
 _STREET_KINDS = ("Road", "Close", "Avenue", "Way", "Lane", "Gardens", "Crescent", "Drive",
-                 "Street", "Court", "Grove", "Walk", "Place", "Mews", "Rise", "View")  # fmt: skip
+                 "Street", "Court", "Grove", "Walk", "Place", "Mews", "Rise", "View")
 _STREET_STEMS = ("Oak", "Beech", "Meadow", "Church", "Mill", "Station", "Park", "Orchard",
-                 "Willow", "Manor", "Highfield", "Chestnut", "Hawthorn", "Queens", "Kings")  # fmt: skip
+                 "Willow", "Manor", "Highfield", "Chestnut", "Hawthorn", "Queens", "Kings")
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 _CARER_TYPE = _w(CarerType, "adult:70 young_carer:8 young_adult_carer:7 parent_carer:11 "
-                            "former_carer:4")  # fmt: skip
+                            "former_carer:4")
 _ADULT_BAND = Weighted({(26, 44): 14, (45, 64): 38, (65, 79): 32, (80, 96): 16})
 _AGE: dict[CarerType, Callable[[random.Random], int]] = {
     CarerType.YOUNG_CARER: lambda r: r.randint(8, 17),
@@ -603,7 +645,7 @@ _AGE: dict[CarerType, Callable[[random.Random], int]] = {
 _GENDER = _w(Gender, "woman:62 man:33 non_binary:1 prefer_not_to_say:1 not_stated:3")
 _TITLES = {Gender.WOMAN: ("Mrs", "Ms", "Miss", "Mrs", "Dr"), Gender.MAN: ("Mr", "Mr", "Dr"),
            Gender.NON_BINARY: ("Mx",), Gender.PREFER_NOT_TO_SAY: ("Mx",),
-           Gender.NOT_STATED: ("Mr", "Mrs", "Ms")}  # fmt: skip
+           Gender.NOT_STATED: ("Mr", "Mrs", "Ms")}
 _STATUS = _w(CarerStatus, "active:88 moved:5 deceased:3 withdrawn:4")
 _CONTACT_EMAIL = _w(PreferredContact, "phone:35 text:25 email:30 letter:5 not_stated:5")
 _CONTACT = _w(PreferredContact, "phone:50 text:25 letter:15 not_stated:8 no_contact:2")
@@ -611,7 +653,7 @@ _ETHNICITY = _w(Ethnicity, "white_british:72 white_other:5 white_irish:1.5 asian
     "asian_pakistani:3 asian_bangladeshi:1 asian_chinese:0.7 asian_other:1 black_african:2.5 "
     "black_caribbean:1.5 black_other:0.4 mixed_white_asian:0.8 mixed_white_black_african:0.5 "
     "mixed_white_black_caribbean:0.8 mixed_other:0.5 white_gypsy_traveller:0.2 white_roma:0.2 "
-    "other_arab:0.5 other_any:0.5 not_stated:6")  # fmt: skip
+    "other_arab:0.5 other_any:0.5 not_stated:6")
 _HOURS = _w(CaringHours, "not_stated:12 up_to_9:12 10_19:13 20_34:13 35_49:12 50_plus:38")
 _HOURS_YOUNG = _w(CaringHours, "not_stated:20 up_to_9:30 10_19:25 20_34:15 35_49:6 50_plus:4")
 _LIVES_WITH = _w(YesNo, "yes:55 no:35 not_stated:10")
@@ -620,17 +662,17 @@ _EMPLOYMENT = {
     "young": _w(Employment, "education:95 not_stated:5"),
     "yac": _w(Employment, "education:40 full_time:20 part_time:20 unemployed:15 not_stated:5"),
     "adult": _w(Employment, "full_time:30 part_time:22 self_employed:7 unemployed:10 "
-                            "unable_to_work:8 retired:5 other:3 not_stated:15"),  # fmt: skip
+                            "unable_to_work:8 retired:5 other:3 not_stated:15"),
     "older": _w(Employment, "retired:80 part_time:4 other:4 not_stated:12"),
 }
 _REFERRAL = _w(ReferralSource, "self:30 family_friend:10 gp:18 hospital:9 social_care:13 "
-                               "voluntary_sector:10 other:3 not_stated:7")  # fmt: skip
+                               "voluntary_sector:10 other:3 not_stated:7")
 _REFERRAL_YOUNG = _w(ReferralSource, "school:60 self:10 family_friend:10 social_care:10 gp:5 "
-                                     "not_stated:5")  # fmt: skip
+                                     "not_stated:5")
 _CARD_PLAN = Weighted({"issued": 76, "queued": 3, "printed": 3, "expired": 4, "renewed": 5,
-                       "lost": 4, "stolen": 1.5, "replaced": 2, "revoked": 1})  # fmt: skip
+                       "lost": 4, "stolen": 1.5, "replaced": 2, "revoked": 1})
 _CARD_NOTES = {"lost": "Reported lost by phone", "stolen": "Reported stolen",
-               "replaced": "Card damaged", "revoked": "Cancelled by the coordinator"}  # fmt: skip
+               "replaced": "Card damaged", "revoked": "Cancelled by the coordinator"}
 _CLOSED_NOTE = "Carer's record closed"
 _CLOSED_REASONS = {
     CarerStatus.MOVED: ("Moved out of the area", "Moved to be nearer family", "Moved abroad"),
@@ -638,14 +680,14 @@ _CLOSED_REASONS = {
     CarerStatus.WITHDRAWN: ("No longer caring", "Asked to leave the scheme",
                             "The person they cared for moved into a care home",
                             "The person they cared for died"),
-}  # fmt: skip
+}
 _CARER_NOTES = ("Prefers calls after 6pm.", "Hard of hearing: speak clearly, face to face.",
                 "Needs large-print letters.", "Welsh speaker.", "Happy to take part in surveys.",
-                "Comes to the Tuesday drop-in at the library.")  # fmt: skip
+                "Comes to the Tuesday drop-in at the library.")
 _ALLOWANCES = ("May leave class to phone home at lunchtime.",
                "May collect prescriptions for a parent.",
                "Homework deadlines may be extended by agreement with school.",
-               "May keep a mobile phone switched on in school.")  # fmt: skip
+               "May keep a mobile phone switched on in school.")
 
 _CARED_FOR_COUNT = Weighted({0: 22, 1: 60, 2: 15, 3: 3})
 _RELATIONSHIP = {
@@ -653,16 +695,16 @@ _RELATIONSHIP = {
     CarerType.YOUNG_ADULT_CARER: _w(Relationship, "parent:55 sibling:25 grandparent:15 partner:5"),
     CarerType.PARENT_CARER: _w(Relationship, "child:100"),
     CarerType.ADULT: _w(Relationship, "partner:38 parent:32 child:12 sibling:5 other_relative:4 "
-                                      "friend:5 neighbour:2 grandparent:1 other:1"),  # fmt: skip
+                                      "friend:5 neighbour:2 grandparent:1 other:1"),
 }
 _RELATIONSHIP[CarerType.FORMER_CARER] = _RELATIONSHIP[CarerType.ADULT]
 _NEED = _w(MainNeed, "dementia:22 frailty:15 physical_disability:14 mental_health:13 "
     "learning_disability:8 long_term_illness:14 sensory_loss:4 palliative:4 substance_misuse:2 "
-    "other:2 not_stated:2")  # fmt: skip
+    "other:2 not_stated:2")
 _NEED_CHILD = _w(MainNeed, "learning_disability:40 physical_disability:18 mental_health:15 "
-                           "long_term_illness:15 sensory_loss:5 other:5 not_stated:2")  # fmt: skip
+                           "long_term_illness:15 sensory_loss:5 other:5 not_stated:2")
 _CARED_FOR_NOTES = ("Uses a wheelchair outside the home.", "Goes to a day centre on Wednesdays.",
-                    "Has carers visiting twice a day.", "Does not like loud places.")  # fmt: skip
+                    "Has carers visiting twice a day.", "Does not like loud places.")
 _PLAN_RELATIONSHIPS = ("Sister", "Brother", "Son", "Daughter", "Neighbour", "Friend", "Cousin")
 _PLAN_NEEDS = (
     "Needs tablets at 8am and 6pm; the blister pack is in the kitchen.",
@@ -674,7 +716,7 @@ _PLAN_NEEDS = (
 
 _CONTACT_COUNT = Weighted({0: 38, 1: 25, 2: 15, 3: 10, 4: 6, 5: 3, 6: 2, 8: 1})
 _CONTACT_KIND = _w(ContactKind, "drop_in:35 phone:35 home_visit:8 mediated_help:10 "
-                                "email_letter:12")  # fmt: skip
+                                "email_letter:12")
 _WORK_DONE = {
     ContactKind.DROP_IN: ("Registered and took photo for card", "Helped find offers near home",
                           "Renewed card", "Talked through respite options",
@@ -690,10 +732,10 @@ _WORK_DONE = {
                                 "Posted a printed offers list"),
     ContactKind.EMAIL_LETTER: ("Sent renewal letter", "Emailed the offers list",
                                "Sent newsletter and events list"),
-}  # fmt: skip
+}
 _REFERRED_TO = ("Citizens Advice", "Adult social care", "Young carers service", "GP surgery",
                 "Benefits advice line", "Carers' support group", "Memory clinic",
-                "Mental health carers group")  # fmt: skip
+                "Mental health carers group")
 
 _NAME_WORDS = ("Green", "Bright", "Little", "Corner", "Riverside", "Old Mill", "Willow")
 _BUSINESS_NAMES = {
@@ -709,7 +751,7 @@ _BUSINESS_NAMES = {
                  "{last} Locksmiths"),
     "Hair and beauty": ("{first}'s Hair Studio", "{word} Nails", "{last} Barbers"),
     "Garden": ("{town} Garden Centre", "{last} Nurseries", "{word} Garden Services"),
-}  # fmt: skip
+}
 _OFFERS = {
     "Food and drink": ("10% off food and drink", "Free hot drink with any cake",
                        "2 for 1 on main meals, Monday to Thursday", "Free coffee refills"),
@@ -722,10 +764,11 @@ _OFFERS = {
     "Services": ("10% off labour", "Free quote and 10% off", "Free second key"),
     "Hair and beauty": ("15% off cuts on weekdays", "Free fringe trim", "10% off all treatments"),
     "Garden": ("10% off plants", "Free delivery within 5 miles", "15% off garden tools"),
-}  # fmt: skip
+}
 _YOUNG_OFFERS = ("Free milkshake with any meal for young carers",
                  "Free game of bowling for young carers on Saturdays",
-                 "Half-price cinema ticket for young carers", "Free taster session for young carers")
+                 "Half-price cinema ticket for young carers",
+                 "Free taster session for young carers")
 _OFFER_TERMS = ("Show your Carer Passport card when you pay.",
                 "Show your card. Cannot be used with other offers.",
-                "Weekdays only. Show your card.", None)  # fmt: skip
+                "Weekdays only. Show your card.", None)

@@ -144,7 +144,16 @@ class Desk:
     def transaction(self) -> Iterator[Tx]:
         """A write transaction: commits if the block ends normally, else rolls back."""
         session = _new_session(self._writer, self.site_code)
-        tx = Tx(session=session, actor=self.actor, site_code=self.site_code, desk=self)
+        try:
+            tx = Tx(
+                session=session,
+                actor=self._current_actor(session),
+                site_code=self.site_code,
+                desk=self,
+            )
+        except BaseException:
+            session.close()
+            raise
         try:
             yield tx
             session.commit()
@@ -163,13 +172,30 @@ class Desk:
         """A read-only view; anything written inside is thrown away."""
         session = _new_session(self.engine, self.site_code)
         try:
-            yield Tx(session=session, actor=self.actor, site_code=self.site_code, desk=self)
+            yield Tx(
+                session=session,
+                actor=self._current_actor(session),
+                site_code=self.site_code,
+                desk=self,
+            )
         finally:
             # Detach first: a rollback would expire what was read, and callers
             # keep using those objects after the block.
             session.expunge_all()
             session.rollback()
             session.close()
+
+    def _current_actor(self, session: Session) -> Actor:
+        """The signed-in user as the database has them now (disabled? new role?)."""
+        user = session.get(User, self.actor.user_id)
+        if user is None or user.disabled or user.deleted:
+            raise AccountUnavailable(
+                "Your account has been disabled, so you have been signed out. "
+                "Ask a coordinator if this is a mistake."
+            )
+        if user.role is not self.actor.role:
+            self.actor = Actor(user.id, user.username, user.display_name, user.role)
+        return self.actor
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database file and empty it."""
@@ -250,9 +276,7 @@ def create_database(
     username = check_username(admin_username)
     keys = key_path(path)
     if path.exists() or keys.exists():
-        raise DatabaseExists(
-            "A carerdesk database already exists there; it was left untouched."
-        )
+        raise DatabaseExists("A carerdesk database already exists there; it was left untouched.")
     path.parent.mkdir(parents=True, exist_ok=True)
 
     database_id = str(uuid.uuid4())
@@ -321,9 +345,7 @@ def open_desk(path: Path, username: str, password: str) -> Desk:
             local = session.get(LocalInfo, 1)
             if local is None or local.database_id != keyfile.database_id:
                 raise DatabaseDamaged("The key file does not belong to this database.")
-            user = session.exec(
-                select(User).where(User.username == KeyFile.slot(username))
-            ).first()
+            user = session.exec(select(User).where(User.username == KeyFile.slot(username))).first()
             if user is None or user.disabled or user.deleted:
                 raise AccountUnavailable(
                     "That username cannot sign in here: it is unknown or has been disabled."
@@ -361,9 +383,7 @@ def recover_access(path: Path, recovery_key: str, username: str, new_password: s
     try:
         with Session(engine) as session:
             session.info["site_code"] = session.get(LocalInfo, 1).site_code  # type: ignore[union-attr]
-            user = session.exec(
-                select(User).where(User.username == KeyFile.slot(username))
-            ).first()
+            user = session.exec(select(User).where(User.username == KeyFile.slot(username))).first()
             if user is None or user.deleted or user.role is not Role.COORDINATOR:
                 raise AccountUnavailable(
                     "The recovery key can only reset the password of a coordinator's account."

@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from carerdesk.desk import Desk, create_database, open_desk  # noqa: E402
-from carerdesk.models.enums import Role  # noqa: E402
+from carerdesk.desk import Desk, create_database, open_desk
+from carerdesk.models.enums import Role
 
 ADMIN = "admin"
 ADMIN_PASSWORD = "admin-password-1"

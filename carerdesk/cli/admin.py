@@ -118,9 +118,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     rebuild = args.rebuild or args.carers is not None or args.seed is not None
     if path.exists() and rebuild:
         if not _is_demo(path):
-            raise CarerdeskError(
-                "That database is not a demo database, so it was not replaced."
-            )
+            raise CarerdeskError("That database is not a demo database, so it was not replaced.")
         for old in (path, key_path(path), *path.parent.glob(path.name + "-*")):
             old.unlink(missing_ok=True)
     if not path.exists():
@@ -160,16 +158,23 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     try:
         password = ask_new_password(who=f"{args.username}'s")
         with desk.transaction() as tx:
-            summary = users.add_user(tx, username=args.username, role=Role(args.role),
-                                     password=password, display_name=args.name,
-                                     must_change_password=True)
+            summary = users.add_user(
+                tx,
+                username=args.username,
+                role=Role(args.role),
+                password=password,
+                display_name=args.name,
+                must_change_password=True,
+            )
     finally:
         desk.close()
     if args.json:
         emit_json(summary)
     else:
-        say(f"Added {summary.username} ({summary.role.label.lower()}). "
-            "They will be asked to choose their own password when they first sign in.")
+        say(
+            f"Added {summary.username} ({summary.role.label.lower()}). "
+            "They will be asked to choose their own password when they first sign in."
+        )
     return ExitCode.OK
 
 

@@ -10,7 +10,7 @@ from carerdesk.cli.common import ExitCode, emit_json, say, sign_in
 from carerdesk.cli.fieldargs import add_field_options, read_field_options
 from carerdesk.errors import CarerdeskError, LikelyDuplicate
 from carerdesk.models.enums import CardKind
-from carerdesk.services import carer_details, carers, cards, contacts, erasure, search
+from carerdesk.services import cards, carer_details, carers, contacts, erasure, search
 from carerdesk.services.carers import CarerFields
 
 _ALIASES = {
@@ -27,10 +27,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = csub.add_parser("add", help="register a new carer")
     add_field_options(p, CarerFields, _ALIASES)
-    p.add_argument("--consent", metavar="SCOPES",
-                   help="comma list of keep_record, contact, share_gp, share_partners, or 'all'")
-    p.add_argument("--allow-duplicate", action="store_true",
-                   help="register even if a likely duplicate exists")
+    p.add_argument(
+        "--consent",
+        metavar="SCOPES",
+        help="comma list of keep_record, contact, share_gp, share_partners, or 'all'",
+    )
+    p.add_argument(
+        "--allow-duplicate", action="store_true", help="register even if a likely duplicate exists"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_add)
 
@@ -156,7 +160,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     say(f"{carers.display_name(c)}  ({record['carer_type_today'].label})")
     for label, value in (
         ("Date of birth", c.date_of_birth),
-        ("Address", ", ".join(filter(None, [c.address_line1, c.address_line2, c.town, c.postcode]))),
+        (
+            "Address",
+            ", ".join(filter(None, [c.address_line1, c.address_line2, c.town, c.postcode])),
+        ),
         ("Phone", c.phone),
         ("Email", c.email),
         ("Status", c.status.label),
@@ -218,8 +225,9 @@ def cmd_card_queue(args: argparse.Namespace) -> int:
     desk = sign_in(args)
     try:
         with desk.transaction() as tx:
-            card = cards.queue_card(tx, args.carer_id,
-                                    kind=CardKind(args.kind) if args.kind else None)
+            card = cards.queue_card(
+                tx, args.carer_id, kind=CardKind(args.kind) if args.kind else None
+            )
     finally:
         desk.close()
     if args.json:
@@ -240,7 +248,9 @@ def cmd_card_show(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"card": card, "history": history})
     else:
-        say(f"Card {card.number}: {card.status.label}, {card.kind.label}, expires {card.expires_on}")
+        say(
+            f"Card {card.number}: {card.status.label}, {card.kind.label}, expires {card.expires_on}"
+        )
         for e in history:
             say(f"  {e.at:%Y-%m-%d %H:%M}  {e.to_status.label}  {e.note or ''}")
     return ExitCode.OK
@@ -257,5 +267,7 @@ def cmd_card_lost(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(new)
     else:
-        say(f"Card reported {'stolen' if args.stolen else 'lost'}; replacement {new.number} queued.")
+        say(
+            f"Card reported {'stolen' if args.stolen else 'lost'}; replacement {new.number} queued."
+        )
     return ExitCode.OK

@@ -28,8 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="An offline desk for Carer Passport schemes. With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"carerdesk {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="the database file (default: CARERDESK_DB, "
-                        "else carerdesk.db in your user data folder)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="the database file (default: CARERDESK_DB, "
+        "else carerdesk.db in your user data folder)",
+    )
     parser.add_argument("--user", metavar="NAME", help="sign in as (default: CARERDESK_USER)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -63,7 +63,9 @@ def list_cared_for(tx: Tx, carer_id: uuid.UUID | str) -> list[CaredFor]:
 def add_cared_for(tx: Tx, carer_id: uuid.UUID | str, fields: CaredForFields) -> CaredFor:
     tx.require(Permission.EDIT_CARER)
     carer = tx.get(Carer, carer_id, "carer")
-    row = CaredFor(carer_id=carer.id, **_tidy_all(fields.model_dump(exclude_unset=True), ("notes",)))
+    row = CaredFor(
+        carer_id=carer.id, **_tidy_all(fields.model_dump(exclude_unset=True), ("notes",))
+    )
     tx.session.add(row)
     tx.session.flush()
     tx.audit("cared_for.add", row)
@@ -96,7 +98,8 @@ def get_emergency_plan(tx: Tx, carer_id: uuid.UUID | str) -> EmergencyPlan | Non
     carer = tx.get(Carer, carer_id, "carer")
     return tx.session.exec(
         select(EmergencyPlan).where(
-            EmergencyPlan.carer_id == carer.id, EmergencyPlan.deleted == False  # noqa: E712
+            EmergencyPlan.carer_id == carer.id,
+            EmergencyPlan.deleted == False,  # noqa: E712
         )
     ).first()
 

@@ -85,6 +85,7 @@ _TEXT = (
 )  # fmt: skip
 _CONSENT = ("consent_keep_record", "consent_contact", "consent_share_gp", "consent_share_partners")
 _MULTILINE = ("notes", "young_carer_allowances")
+_NOT_NULL = {name for name, column in Carer.__table__.columns.items() if not column.nullable}
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,10 @@ def _clean(tx: Tx, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def derive_carer_type(
-    dob: date | None, chosen: CarerType | None, today: date, young_max_age: int = 17,
+    dob: date | None,
+    chosen: CarerType | None,
+    today: date,
+    young_max_age: int = 17,
     young_adult_max_age: int = 25,
 ) -> CarerType:
     """Parent and former carers are chosen; otherwise the type follows the age."""
@@ -184,11 +188,23 @@ def find_duplicates(
             score = max(score, int(fuzz.token_sort_ratio(fold(name), alt)))
         if score < DUPLICATE_NAME_SCORE:
             continue
-        same = [w for w, ok in (("date of birth", dob and c.date_of_birth == dob),
-                                 ("postcode", postcode and c.postcode == postcode)) if ok]
+        same = [
+            w
+            for w, ok in (
+                ("date of birth", dob and c.date_of_birth == dob),
+                ("postcode", postcode and c.postcode == postcode),
+            )
+            if ok
+        ]
         found.append(
-            DuplicateCandidate(c.id, other, c.date_of_birth, c.postcode, score,
-                               "Similar name and same " + " and ".join(same))
+            DuplicateCandidate(
+                c.id,
+                other,
+                c.date_of_birth,
+                c.postcode,
+                score,
+                "Similar name and same " + " and ".join(same),
+            )
         )
     found.sort(key=lambda d: -d.score)
     return found
@@ -229,15 +245,18 @@ def update(tx: Tx, carer_id: uuid.UUID | str, changes: CarerFields) -> Carer:
     for key in ("first_name", "last_name"):
         if key in values and not values[key]:
             raise InvalidValue({key: "This name cannot be left blank"})
-    consent_changed = any(
-        k in values and values[k] != getattr(carer, k) for k in _CONSENT
-    )
+    consent_changed = any(k in values and values[k] != getattr(carer, k) for k in _CONSENT)
     for key, value in values.items():
+        if value is None and key in _NOT_NULL:
+            # A cleared choice goes back to its default ("not stated", "no").
+            value = Carer.model_fields[key].default
         setattr(carer, key, value)
     if consent_changed:
         carer.consent_given_on = tx.today()
         carer.consent_recorded_by = tx.actor.user_id
-    carer.carer_type = _carer_type(tx, carer.date_of_birth, values.get("carer_type", carer.carer_type))
+    carer.carer_type = _carer_type(
+        tx, carer.date_of_birth, values.get("carer_type", carer.carer_type)
+    )
     tx.session.flush()
     tx.audit("carer.update", carer)
     return carer
@@ -249,7 +268,11 @@ def get_carer(tx: Tx, carer_id: uuid.UUID | str) -> Carer:
 
 
 def close_record(
-    tx: Tx, carer_id: uuid.UUID | str, status: CarerStatus, *, reason: str | None = None,
+    tx: Tx,
+    carer_id: uuid.UUID | str,
+    status: CarerStatus,
+    *,
+    reason: str | None = None,
     on: date | None = None,
 ) -> Carer:
     """Mark a carer moved, deceased or withdrawn (or active again)."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from carerdesk.desk import Tx
-from carerdesk.models import CaredFor, Card, CardEvent, Carer, CarerPhoto, ContactLog, EmergencyPlan
+from carerdesk.models import Card, CardEvent, CaredFor, Carer, CarerPhoto, ContactLog, EmergencyPlan
 from carerdesk.models.enums import CardStatus
 from carerdesk.services.permissions import Permission
 
@@ -42,12 +43,21 @@ def erase_carer(tx: Tx, carer_id: uuid.UUID | str) -> None:
     for card in tx.session.exec(select(Card).where(Card.carer_id == cid)).all():
         if card.status.is_live:
             tx.session.add(
-                CardEvent(card_id=card.id, at=tx.now(), from_status=card.status,
-                          to_status=CardStatus.REVOKED, by_user=tx.actor.user_id,
-                          note="Record erased")
+                CardEvent(
+                    card_id=card.id,
+                    at=tx.now(),
+                    from_status=card.status,
+                    to_status=CardStatus.REVOKED,
+                    by_user=tx.actor.user_id,
+                    note="Record erased",
+                )
             )
             card.status = CardStatus.REVOKED
     _blank(carer)
+    tx.session.flush()  # drops the carer's row from the search index
+    # The index keeps deleted words in its segments until they are merged: merge
+    # now, so no trace of the person's name, phone or postcode stays behind.
+    tx.session.execute(text("INSERT INTO carer_search(carer_search) VALUES('optimize')"))
     tx.audit("carer.erase", carer)
     # Push the old pages out of the write-ahead log once this commits.
     tx.after_commit(tx.desk.checkpoint)

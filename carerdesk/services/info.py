@@ -11,8 +11,8 @@ from carerdesk.desk import Tx
 from carerdesk.models import (
     AuditEvent,
     Business,
-    CaredFor,
     Card,
+    CaredFor,
     Carer,
     ContactLog,
     EmergencyPlan,
@@ -71,9 +71,7 @@ def database_info(tx: Tx) -> DatabaseInfo:
     tx.require(Permission.FIND)
     counts, deleted = {}, {}
     for name, model in _COUNTED.items():
-        rows = tx.session.execute(
-            select(model.deleted, func.count()).group_by(model.deleted)
-        ).all()
+        rows = tx.session.execute(select(model.deleted, func.count()).group_by(model.deleted)).all()
         by_flag = {bool(flag): n for flag, n in rows}
         counts[name] = by_flag.get(False, 0)
         deleted[name] = by_flag.get(True, 0)
@@ -112,7 +110,7 @@ def check_database(tx: Tx) -> CheckReport:
         conn.exec_driver_sql(
             "INSERT INTO carer_search(carer_search, rank) VALUES('integrity-check', 0)"
         )
-    except Exception:  # noqa: BLE001  (FTS5 reports corruption as a generic error)
+    except Exception:
         problems.append("The search index is out of step: run 'carerdesk check --repair'.")
     return CheckReport(ok=not problems, problems=problems)
 

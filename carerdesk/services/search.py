@@ -85,6 +85,8 @@ def fts_query(query: str) -> str | None:
     """Turn what was typed into an FTS5 prefix query (every word must match)."""
     compact = re.sub(r"[\s()-]", "", query)
     if re.fullmatch(r"\+?\d{5,}", compact):
+        if compact.startswith("+44"):
+            compact = "0" + compact[3:]
         return f'phones:"{compact.lstrip("+")}"*'
     words = re.findall(r"\w+", query.casefold())
     if not words:
@@ -132,6 +134,13 @@ def _find_by_card(tx: Tx, query: str) -> SearchResult:
         {"n": number},
     ).first()
     if row is None:
+        known = tx.session.execute(
+            text("SELECT 1 FROM card WHERE number = :n"), {"n": number}
+        ).first()
+        if known is not None:
+            return SearchResult(
+                hits=[], message="This card has been cancelled: it is no longer valid."
+            )
         return SearchResult(hits=[], message="No carer has a card with that number.")
     hit = _hit(row)
     return SearchResult(

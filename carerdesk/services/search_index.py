@@ -21,7 +21,9 @@ from carerdesk.models import Card, Carer
 # update and the bulk rebuild can never disagree.
 _ROW_SQL = """
 SELECT c.search_key,
-  concat_ws(' ', c.first_name, c.last_name, c.preferred_name),
+  concat_ws(' ', c.first_name, c.last_name, c.preferred_name,
+    nullif(replace(replace(concat_ws(' ', c.first_name, c.last_name), char(39), ''), '’', ''),
+           concat_ws(' ', c.first_name, c.last_name))),
   CASE WHEN c.postcode IS NULL THEN '' ELSE c.postcode || ' ' || replace(c.postcode, ' ', '') END,
   concat_ws(' ', c.town, c.area, c.address_line1, c.address_line2, c.address_line3),
   concat_ws(' ',

@@ -64,9 +64,7 @@ def update_scheme(tx: Tx, changes: SchemeFields) -> SchemeSettings:
         "idle_lock_minutes": (1, 120, "The idle lock must be 1 to 120 minutes"),
     }
     for key, (low, high, message) in ranges.items():
-        if key in values and not (
-            isinstance(values[key], int) and low <= values[key] <= high
-        ):
+        if key in values and not (isinstance(values[key], int) and low <= values[key] <= high):
             errors[key] = message
     logo = values.get("logo_png")
     if logo is not None:

@@ -176,9 +176,7 @@ def change_own_password(tx: Tx, current_password: str, new_password: str) -> Non
     user = _find(tx, tx.actor.username)
     user.must_change_password = False
     tx.audit("user.change_password", user)
-    _change_keyfile(
-        tx, lambda kf: kf.set_user(tx.actor.username, new_password, tx.desk.data_key)
-    )
+    _change_keyfile(tx, lambda kf: kf.set_user(tx.actor.username, new_password, tx.desk.data_key))
 
 
 def current_user(tx: Tx) -> UserSummary:

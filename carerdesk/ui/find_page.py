@@ -6,7 +6,14 @@ import time
 import uuid
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from carerdesk.services import search
 from carerdesk.services.search import SearchResult
@@ -94,7 +101,9 @@ class FindPage(QWidget):
             self._show_banner(result)
             n = len(result.hits)
             self.count.setText(
-                "No carers found." if n == 0 else f"{n}{'+' if self.model.more_available else ''} "
+                "No carers found."
+                if n == 0
+                else f"{n}{'+' if self.model.more_available else ''} "
                 f"carer{'s' if n != 1 else ''} found."
             )
             if n:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from carerdesk.desk import create_database
-from carerdesk.errors import CarerdeskError, InvalidValue
+from carerdesk.errors import CarerdeskError
 from carerdesk.ui.errors import show_problem
 from carerdesk.ui.threads import run_in_thread
 from carerdesk.ui.widgets import FieldWithError, add_row, error_label, set_error
@@ -47,7 +47,7 @@ class _SchemePage(QWizardPage):
         self.site_code.setPlaceholderText("e.g. ANY")
         self.site_name.setPlaceholderText("e.g. Anytown Carers Centre")
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         ok = True
         if not tidy(self.scheme.text()):
             self.rows["scheme_name"].set_error("The scheme needs a name")
@@ -87,7 +87,7 @@ class _CoordinatorPage(QWizardPage):
         self.error = error_label()
         form.addRow(self.error)
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         ok = True
         for key, check, edit in (
             ("username", check_username, self.username),
@@ -144,7 +144,7 @@ class _RecoveryPage(QWizardPage):
         layout.addStretch(1)
         layout.addWidget(self.done_box)
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.done_box.isChecked()
 
     def _save(self) -> None:
@@ -189,7 +189,7 @@ class FirstRunWizard(QWizard):
             self.addPage(page)
         self.currentIdChanged.connect(self._entered)
 
-    def validateCurrentPage(self) -> bool:  # noqa: N802
+    def validateCurrentPage(self) -> bool:
         if self.currentPage() is self.coordinator_page and not self._created:
             if not self.coordinator_page.validatePage():
                 return False
@@ -223,9 +223,7 @@ class FirstRunWizard(QWizard):
     def _failed(self, exc: BaseException) -> None:
         self.unsetCursor()
         self.button(QWizard.WizardButton.NextButton).setEnabled(True)
-        if isinstance(exc, InvalidValue):
-            set_error(self.coordinator_page.error, exc.message)
-        elif isinstance(exc, CarerdeskError):
+        if isinstance(exc, CarerdeskError):
             set_error(self.coordinator_page.error, exc.message)
         else:
             show_problem(self, exc)

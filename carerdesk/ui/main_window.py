@@ -58,7 +58,7 @@ class IdleWatcher(QObject):
         self.timer.setInterval(int(minutes * 60_000))
         self.timer.start()
 
-    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY:
             self.timer.start()
         return False
@@ -152,9 +152,15 @@ class MainWindow(QMainWindow):
 
     # -- pages ---------------------------------------------------------------
 
-    def _add_page(self, name: str, factory: Callable[[], QWidget], label: str,
-                  permission: Permission | None, shortcut: str | None = None,
-                  in_nav: bool = True) -> None:
+    def _add_page(
+        self,
+        name: str,
+        factory: Callable[[], QWidget],
+        label: str,
+        permission: Permission | None,
+        shortcut: str | None = None,
+        in_nav: bool = True,
+    ) -> None:
         if permission is not None and not self.desk.can(permission):
             return
         page = factory()
@@ -232,16 +238,16 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def _search_changed(self, text: str) -> None:
-        if self.pages.currentWidget() is not self.find_page and text.strip():
-            if not self.show_page("find"):
-                return
+        leaving = self.pages.currentWidget() is not self.find_page and text.strip()
+        if leaving and not self.show_page("find"):
+            return
         self.find_page.set_query(text)
 
     def _search_entered(self) -> None:
         # A scanner types the payload and presses Enter (sometimes Tab).
         self.find_page.open_first()
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.search and event.type() == QEvent.Type.KeyPress:
             key = event.key()  # type: ignore[attr-defined]
             if key == Qt.Key.Key_Down:
@@ -267,11 +273,21 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         desk_menu = bar.addMenu("&Desk")
-        self._action(desk_menu, "&Find a carer", self.focus_search, QKeySequence.StandardKey.Find,
-                     "actionFind")
+        self._action(
+            desk_menu,
+            "&Find a carer",
+            self.focus_search,
+            QKeySequence.StandardKey.Find,
+            "actionFind",
+        )
         if "register" in self._page_by_name:
-            self._action(desk_menu, "&Register a carer", lambda: self.show_page("register"),
-                         QKeySequence.StandardKey.New, "actionRegister")
+            self._action(
+                desk_menu,
+                "&Register a carer",
+                lambda: self.show_page("register"),
+                QKeySequence.StandardKey.New,
+                "actionRegister",
+            )
         desk_menu.addSeparator()
         self._action(desk_menu, "&Lock", self.lock, "Ctrl+L", "actionLock")
         self._action(desk_menu, "Sign &out", self.sign_out, None, "actionSignOut")
@@ -281,12 +297,14 @@ class MainWindow(QMainWindow):
         for name, button in self._nav_buttons.items():
             if name in ("find", "register"):
                 continue
-            self._action(go, button.text(), lambda _=False, n=name: self.show_page(n), None,
-                         f"action_{name}")
+            self._action(
+                go, button.text(), lambda _=False, n=name: self.show_page(n), None, f"action_{name}"
+            )
 
         view = bar.addMenu("&View")
-        self.larger_text = self._action(view, "&Larger text", self._toggle_larger_text,
-                                        "Ctrl+=", "actionLargerText")
+        self.larger_text = self._action(
+            view, "&Larger text", self._toggle_larger_text, "Ctrl+=", "actionLargerText"
+        )
         self.larger_text.setCheckable(True)
         self.larger_text.setChecked(bool(QSettings().value("larger_text", False, type=bool)))
 
@@ -332,7 +350,9 @@ class MainWindow(QMainWindow):
 
         def done(n: int) -> None:
             self.review_label.setText(
-                f"{n} offer{'s' if n != 1 else ''} due for review" if n else "No offers due for review"
+                f"{n} offer{'s' if n != 1 else ''} due for review"
+                if n
+                else "No offers due for review"
             )
 
         self.worker.submit(run, done)
@@ -389,7 +409,7 @@ class MainWindow(QMainWindow):
         if not self.close():
             self._closing_for_sign_out = False
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self._locked and not self._leave_current_page():
             event.ignore()
             return

@@ -66,7 +66,11 @@ class SearchResultsModel(QAbstractTableModel):
             if col == 4:
                 if not hit.card_number:
                     return ""
-                return f"{hit.card_number} ({hit.card_status.label.lower()})" if hit.card_status else hit.card_number
+                return (
+                    f"{hit.card_number} ({hit.card_status.label.lower()})"
+                    if hit.card_status
+                    else hit.card_number
+                )
             if col == 5:
                 return hit.status.label
         if role == Qt.ItemDataRole.UserRole:
@@ -77,7 +81,9 @@ class SearchResultsModel(QAbstractTableModel):
         return self.hits[row] if 0 <= row < len(self.hits) else None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self.more_available and self.fetch_more_requested is not None
+        return (
+            not parent.isValid() and self.more_available and self.fetch_more_requested is not None
+        )
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):

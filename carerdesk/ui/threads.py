@@ -22,7 +22,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
-        except BaseException as exc:  # noqa: BLE001  (handed to the GUI thread)
+        except BaseException as exc:
             self.relay.failed.emit(exc)
             return
         self.relay.done.emit(result)

@@ -72,7 +72,7 @@ class _Runner(QObject):
         except Cancelled:
             self.done.emit(job, None)
             return
-        except BaseException as exc:  # noqa: BLE001  (handed to the GUI thread)
+        except BaseException as exc:
             self.failed.emit(job, exc)
             return
         self.done.emit(job, result)
@@ -111,8 +111,15 @@ class DbWorker(QObject):
         on_progress: Callable[[int, int, str], None] | None = None,
     ) -> Job:
         """Run ``fn(desk)`` (or ``fn(desk, progress)`` if ``on_progress``) off the GUI thread."""
-        job = Job(next(self._ids), fn, on_done, on_error, on_progress, group,
-                  wants_progress=on_progress is not None)
+        job = Job(
+            next(self._ids),
+            fn,
+            on_done,
+            on_error,
+            on_progress,
+            group,
+            wants_progress=on_progress is not None,
+        )
         if group is not None:
             previous = self._latest.get(group)
             if previous is not None:

@@ -29,7 +29,9 @@ def carer_id(desk: Desk) -> uuid.UUID:
 def _actions(desk: Desk, record_id: uuid.UUID) -> list[str]:
     with desk.read() as tx:
         rows = tx.session.exec(
-            select(AuditEvent.action).where(AuditEvent.record_id == record_id).order_by(AuditEvent.id)
+            select(AuditEvent.action)
+            .where(AuditEvent.record_id == record_id)
+            .order_by(AuditEvent.id)
         ).all()
     return list(rows)
 
@@ -39,12 +41,20 @@ def _actions(desk: Desk, record_id: uuid.UUID) -> list[str]:
 
 def test_cared_for_people_can_be_added_changed_and_listed(desk: Desk, carer_id: uuid.UUID) -> None:
     with desk.transaction() as tx:
-        mum = details.add_cared_for(tx, carer_id, CaredForFields(
-            name="  Mumsy   McTestface ", relationship=Relationship.PARENT,
-            age_group=AgeGroup.A85_PLUS, main_need=MainNeed.DEMENTIA,
-            notes="  Needs help with meals.\nLikes crosswords.  "))  # fmt: skip
-        son = details.add_cared_for(tx, carer_id, CaredForFields(name="Sonny McTestface",
-                                                                 relationship=Relationship.CHILD))
+        mum = details.add_cared_for(
+            tx,
+            carer_id,
+            CaredForFields(
+                name="  Mumsy   McTestface ",
+                relationship=Relationship.PARENT,
+                age_group=AgeGroup.A85_PLUS,
+                main_need=MainNeed.DEMENTIA,
+                notes="  Needs help with meals.\nLikes crosswords.  ",
+            ),
+        )
+        son = details.add_cared_for(
+            tx, carer_id, CaredForFields(name="Sonny McTestface", relationship=Relationship.CHILD)
+        )
     with desk.transaction() as tx:
         details.update_cared_for(tx, mum.id, CaredForFields(main_need=MainNeed.FRAILTY))
     with desk.read() as tx:
@@ -54,8 +64,10 @@ def test_cared_for_people_can_be_added_changed_and_listed(desk: Desk, carer_id: 
     assert first.name == "Mumsy McTestface"
     assert first.notes == "Needs help with meals.\nLikes crosswords."
     assert (first.relationship, first.age_group, first.main_need) == (
-        Relationship.PARENT, AgeGroup.A85_PLUS, MainNeed.FRAILTY,
-    )  # fmt: skip
+        Relationship.PARENT,
+        AgeGroup.A85_PLUS,
+        MainNeed.FRAILTY,
+    )
     assert first.version == 2
     assert listed[1].age_group is AgeGroup.NOT_STATED
     assert _actions(desk, mum.id) == ["cared_for.add", "cared_for.update"]
@@ -65,8 +77,11 @@ def test_removing_a_cared_for_person_leaves_a_blank_tombstone(
     desk: Desk, carer_id: uuid.UUID
 ) -> None:
     with desk.transaction() as tx:
-        row = details.add_cared_for(tx, carer_id, CaredForFields(
-            name="Mumsy McTestface", area="Testville", notes="Private note"))  # fmt: skip
+        row = details.add_cared_for(
+            tx,
+            carer_id,
+            CaredForFields(name="Mumsy McTestface", area="Testville", notes="Private note"),
+        )
     with desk.transaction() as tx:
         details.remove_cared_for(tx, row.id)
     with desk.read() as tx:
@@ -92,13 +107,21 @@ def test_emergency_plan_set_twice_updates_the_same_row(desk: Desk, carer_id: uui
     with desk.read() as tx:
         assert details.get_emergency_plan(tx, carer_id) is None
     with desk.transaction() as tx:
-        first = details.set_emergency_plan(tx, carer_id, EmergencyPlanFields(
-            contact_name="Backup McTestface", contact_phone="7700900123",
-            needs_to_know="  Medication at 8am.\nKey under the mat.  "))  # fmt: skip
+        first = details.set_emergency_plan(
+            tx,
+            carer_id,
+            EmergencyPlanFields(
+                contact_name="Backup McTestface",
+                contact_phone="7700900123",
+                needs_to_know="  Medication at 8am.\nKey under the mat.  ",
+            ),
+        )
     with desk.transaction() as tx:
         second = details.set_emergency_plan(
-            tx, carer_id, EmergencyPlanFields(backup_name="Spare Testperson",
-                                              backup_phone="07700 900 124"))  # fmt: skip
+            tx,
+            carer_id,
+            EmergencyPlanFields(backup_name="Spare Testperson", backup_phone="07700 900 124"),
+        )
     assert second.id == first.id
     with desk.read() as tx:
         plan = details.get_emergency_plan(tx, carer_id)
@@ -116,8 +139,13 @@ def test_emergency_plan_set_twice_updates_the_same_row(desk: Desk, carer_id: uui
 def test_emergency_plan_phones_are_checked(desk: Desk, carer_id: uuid.UUID) -> None:
     with desk.transaction() as tx:
         with pytest.raises(InvalidValue) as caught:
-            details.set_emergency_plan(tx, carer_id, EmergencyPlanFields(
-                contact_name="Backup McTestface", contact_phone="12", backup_phone="call me"))  # fmt: skip
+            details.set_emergency_plan(
+                tx,
+                carer_id,
+                EmergencyPlanFields(
+                    contact_name="Backup McTestface", contact_phone="12", backup_phone="call me"
+                ),
+            )
         assert set(caught.value.errors) == {"contact_phone", "backup_phone"}
         assert "12" not in caught.value.message
     with desk.read() as tx:

@@ -53,8 +53,9 @@ def test_check_database_is_ok_on_a_fresh_database(desk: Desk) -> None:
 
 def test_check_database_is_ok_after_everyday_work_and_a_rebuild(desk: Desk) -> None:
     with desk.transaction() as tx:
-        carer = carers.register(tx, carers.CarerFields(first_name="Siân", last_name="O'Brien",
-                                                       postcode="SG1 1AA"))  # fmt: skip
+        carer = carers.register(
+            tx, carers.CarerFields(first_name="Siân", last_name="O'Brien", postcode="SG1 1AA")
+        )
     with desk.transaction() as tx:
         carers.update(tx, carer.id, carers.CarerFields(last_name="Testington"))
     with desk.transaction() as tx:

@@ -25,11 +25,20 @@ def _scheme(desk: Desk):  # type: ignore[no-untyped-def]
 def test_coordinator_can_change_the_scheme(desk: Desk) -> None:
     before = _scheme(desk)
     with desk.transaction() as tx:
-        settings.update_scheme(tx, SchemeFields(
-            name="  Testshire   Carers Card ", primary_colour="#1A2B3C", accent_colour="#ffffff",
-            card_validity_years=2, logo_png=PNG, contact_phone="7700900123",
-            contact_email="hello@example.org", young_carer_max_age=18, idle_lock_minutes=5,
-        ))  # fmt: skip
+        settings.update_scheme(
+            tx,
+            SchemeFields(
+                name="  Testshire   Carers Card ",
+                primary_colour="#1A2B3C",
+                accent_colour="#ffffff",
+                card_validity_years=2,
+                logo_png=PNG,
+                contact_phone="7700900123",
+                contact_email="hello@example.org",
+                young_carer_max_age=18,
+                idle_lock_minutes=5,
+            ),
+        )
     after = _scheme(desk)
     assert after.name == "Testshire Carers Card"
     assert (after.primary_colour, after.accent_colour) == ("#1a2b3c", "#ffffff")
@@ -47,22 +56,42 @@ def test_coordinator_can_change_the_scheme(desk: Desk) -> None:
 def test_bad_settings_are_refused_field_by_field(desk: Desk) -> None:
     before = _scheme(desk)
     with desk.transaction() as tx, pytest.raises(InvalidValue) as caught:
-        settings.update_scheme(tx, SchemeFields(
-            name="   ", primary_colour="blue", accent_colour="#12345", card_validity_years=0,
-            young_carer_max_age=9, young_adult_max_age=31, idle_lock_minutes=0,
-            small_count_threshold=21, contact_phone="123", contact_email="nope",
-            logo_png=b"GIF89a",
-        ))  # fmt: skip
+        settings.update_scheme(
+            tx,
+            SchemeFields(
+                name="   ",
+                primary_colour="blue",
+                accent_colour="#12345",
+                card_validity_years=0,
+                young_carer_max_age=9,
+                young_adult_max_age=31,
+                idle_lock_minutes=0,
+                small_count_threshold=21,
+                contact_phone="123",
+                contact_email="nope",
+                logo_png=b"GIF89a",
+            ),
+        )
     assert set(caught.value.errors) == {
-        "name", "primary_colour", "accent_colour", "card_validity_years", "young_carer_max_age",
-        "young_adult_max_age", "idle_lock_minutes", "small_count_threshold", "contact_phone",
-        "contact_email", "logo_png",
-    }  # fmt: skip
+        "name",
+        "primary_colour",
+        "accent_colour",
+        "card_validity_years",
+        "young_carer_max_age",
+        "young_adult_max_age",
+        "idle_lock_minutes",
+        "small_count_threshold",
+        "contact_phone",
+        "contact_email",
+        "logo_png",
+    }
     assert "PNG" in caught.value.errors["logo_png"]
     after = _scheme(desk)
     assert (after.name, after.primary_colour, after.version) == (
-        before.name, before.primary_colour, before.version,
-    )  # fmt: skip
+        before.name,
+        before.primary_colour,
+        before.version,
+    )
 
 
 @pytest.mark.parametrize(("years", "ok"), [(0, False), (1, True), (10, True), (11, False)])

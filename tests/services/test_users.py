@@ -41,9 +41,14 @@ def _sign_in(db_path: Path, username: str, password: str) -> Desk:
 
 def test_added_user_is_listed_and_can_sign_in(desk: Desk, db_path: Path) -> None:
     with desk.transaction() as tx:
-        summary = users.add_user(tx, username="  Vera.Volunteer ", role=Role.VOLUNTEER,
-                                 password=USER_PASSWORD, display_name=" Vera  Volunteer ",
-                                 must_change_password=True)  # fmt: skip
+        summary = users.add_user(
+            tx,
+            username="  Vera.Volunteer ",
+            role=Role.VOLUNTEER,
+            password=USER_PASSWORD,
+            display_name=" Vera  Volunteer ",
+            must_change_password=True,
+        )
     assert summary.username == "vera.volunteer"
     assert (summary.display_name, summary.role) == ("Vera Volunteer", Role.VOLUNTEER)
     with desk.read() as tx:
@@ -112,7 +117,7 @@ def test_cannot_disable_yourself(desk: Desk) -> None:
     assert _slots(desk) == {ADMIN}
 
 
-def test_last_coordinator_cannot_be_disabled(desk: Desk, db_path: Path) -> None:
+def test_a_disabled_users_open_desk_stops_working(desk: Desk, db_path: Path) -> None:
     _add(desk, "cora", Role.COORDINATOR)
     cora = open_desk(db_path, "cora", USER_PASSWORD)
     try:
@@ -120,10 +125,24 @@ def test_last_coordinator_cannot_be_disabled(desk: Desk, db_path: Path) -> None:
             users.disable_user(tx, ADMIN)
     finally:
         cora.close()
-    # The admin's desk was still open: cora is now the only coordinator who can sign in.
-    with desk.transaction() as tx, pytest.raises(CarerdeskError, match="last coordinator"):
-        users.disable_user(tx, "cora")
+    # The admin's desk was still open, but every later action is refused.
+    with pytest.raises(AccountUnavailable), desk.transaction():
+        pass
+    with pytest.raises(AccountUnavailable), desk.read():
+        pass
     _sign_in(db_path, "cora", USER_PASSWORD)
+
+
+def test_a_role_change_applies_to_an_open_desk(desk: Desk, db_path: Path) -> None:
+    _add(desk, "cora", Role.COORDINATOR)
+    cora = open_desk(db_path, "cora", USER_PASSWORD)
+    try:
+        with desk.transaction() as tx:
+            users.set_role(tx, "cora", Role.VOLUNTEER)
+        with cora.read() as tx, pytest.raises(PermissionDenied):
+            users.list_users(tx)
+    finally:
+        cora.close()
 
 
 def test_set_role_changes_what_a_user_may_do(desk: Desk, db_path: Path) -> None:
@@ -146,8 +165,7 @@ def test_volunteer_cannot_see_or_add_users(desk_as: Callable[[Role], Desk]) -> N
             with pytest.raises(PermissionDenied):
                 users.list_users(tx)
             with pytest.raises(PermissionDenied):
-                users.add_user(tx, username="sneaky", role=Role.COORDINATOR,
-                               password=USER_PASSWORD)  # fmt: skip
+                users.add_user(tx, username="sneaky", role=Role.COORDINATOR, password=USER_PASSWORD)
             with pytest.raises(PermissionDenied):
                 users.disable_user(tx, ADMIN)
             with pytest.raises(PermissionDenied):
@@ -179,9 +197,7 @@ def test_failed_disable_keeps_the_user_able_to_sign_in(desk: Desk, db_path: Path
     _sign_in(db_path, "vera", USER_PASSWORD)
 
 
-def test_changing_a_password_keeps_the_data_key_and_the_data(
-    desk: Desk, db_path: Path
-) -> None:
+def test_changing_a_password_keeps_the_data_key_and_the_data(desk: Desk, db_path: Path) -> None:
     with desk.transaction() as tx:
         carer_id = carers.register(
             tx, carers.CarerFields(first_name="Testy", last_name="McTestface")

@@ -37,8 +37,13 @@ def _register(desk) -> None:  # type: ignore[no-untyped-def]
     with desk.transaction() as tx:
         carers.register(
             tx,
-            carers.CarerFields(first_name=first, last_name=last, postcode=POSTCODE,
-                               phone="07700 900123", consent_keep_record=True),
+            carers.CarerFields(
+                first_name=first,
+                last_name=last,
+                postcode=POSTCODE,
+                phone="07700 900123",
+                consent_keep_record=True,
+            ),
         )
 
 
@@ -129,8 +134,13 @@ def test_missing_key_file_is_refused(recovery_key, db_path):
 
 def test_key_file_of_another_database_is_refused(tmp_path, recovery_key, db_path):
     other = tmp_path / "other" / "x.db"
-    create_database(other, scheme_name="Other", site_code="OTH", admin_username=ADMIN,
-                    admin_password=ADMIN_PASSWORD)
+    create_database(
+        other,
+        scheme_name="Other",
+        site_code="OTH",
+        admin_username=ADMIN,
+        admin_password=ADMIN_PASSWORD,
+    )
     key_path(db_path).write_bytes(key_path(other).read_bytes())
     with pytest.raises(DatabaseDamaged):
         open_desk(db_path, ADMIN, ADMIN_PASSWORD)
@@ -139,8 +149,13 @@ def test_key_file_of_another_database_is_refused(tmp_path, recovery_key, db_path
 def test_create_refuses_to_overwrite(recovery_key, db_path):
     before = _snapshot(db_path.parent)
     with pytest.raises(DatabaseExists):
-        create_database(db_path, scheme_name="Again", site_code="TST", admin_username=ADMIN,
-                        admin_password=ADMIN_PASSWORD)
+        create_database(
+            db_path,
+            scheme_name="Again",
+            site_code="TST",
+            admin_username=ADMIN,
+            admin_password=ADMIN_PASSWORD,
+        )
     assert _snapshot(db_path.parent) == before
 
 

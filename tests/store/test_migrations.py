@@ -21,8 +21,10 @@ def test_migrations_from_empty_match_the_models(tmp_path):
         with engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"include_name": migrate.include_name})
             diff = compare_metadata(ctx, SQLModel.metadata)
-            tables = {r[0] for r in conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0]
+                for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+            }
         assert diff == []
         assert "carer_search" in tables
     finally:
