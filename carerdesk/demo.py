@@ -111,6 +111,7 @@ def build_demo(
 
     Sign in as ``DEMO_USERNAME`` (coordinator), "volunteer" or "staff", all with
     ``DEMO_PASSWORD``. ``progress(done, total, text)`` hears of each step.
+    ``today`` pretends the demo was built on another day (dates are relative to it).
     """
 
     def step(n: int) -> None:
@@ -139,7 +140,8 @@ def build_demo(
                 .order_by(User.username)
             ).all()
             # Coordinator, staff, volunteer: the order _Generator expects.
-            gen = _Generator(seed, today or desk.clock().date(), [desk.actor.user_id, *others])
+            now = desk.clock() if today is None else datetime.combine(today, time(17), UTC)
+            gen = _Generator(seed, now, [desk.actor.user_id, *others])
             step(2)
             gen.make_carers(carers)
             step(3)
@@ -185,16 +187,12 @@ def _bulk(tx: Tx, model: Any, rows: Sequence[Row]) -> None:
     table = model.__table__
     keys = [c.key for c in table.columns if c.key in rows[0]]
     sql = str(insert(table).compile(dialect=conn.dialect, column_keys=keys))
-    convert = [(k, table.c[k].type._cached_bind_processor(conn.dialect)) for k in keys]
+    dialect = conn.dialect
+    convert = [(k, table.c[k].type.dialect_impl(dialect).bind_processor(dialect)) for k in keys]
     for start in range(0, len(rows), CHUNK):
         conn.exec_driver_sql(sql, [
             tuple(f(r[k]) if f else r[k] for k, f in convert) for r in rows[start : start + CHUNK]
         ])
-
-
-def _at(day: date, rng: random.Random) -> datetime:
-    """A moment in working hours on ``day``, in UTC (to the minute)."""
-    return datetime.combine(day, _NINE_AM) + timedelta(minutes=int(rng.random() * 480))
 
 
 def _slug(text: str) -> str:
@@ -204,9 +202,10 @@ def _slug(text: str) -> str:
 class _Generator:
     """Makes every row from one seeded random stream, so a seed gives one demo."""
 
-    def __init__(self, seed: int, today: date, user_ids: list[uuid.UUID]) -> None:
+    def __init__(self, seed: int, now: datetime, user_ids: list[uuid.UUID]) -> None:
         self.rng = random.Random(seed)
-        self.today = today
+        self.now = now
+        self.today = now.date()
         self.user_ids = user_ids
         self.carers: list[Row] = []
         self.cared_for: list[Row] = []
@@ -228,6 +227,11 @@ class _Generator:
         return {"id": uuid.UUID(int=self.rng.getrandbits(128), version=4), "created_at": at,
                 "updated_at": updated or at, "site_code": SITE_CODE, "version": 1,
                 "deleted": False}
+
+    def at(self, day: date) -> datetime:
+        """A moment in working hours on ``day`` (UTC, to the minute), never in the future."""
+        moment = datetime.combine(day, _NINE_AM) + timedelta(minutes=int(self.rng.random() * 480))
+        return min(moment, self.now)
 
     def days_ago(self, low: int, high: int) -> date:
         return self.today - timedelta(days=self.rng.randint(low, high))
@@ -282,7 +286,7 @@ class _Generator:
         # The scheme has grown: more carers registered lately than four years ago.
         back = min(int(4 * 365 * rng.random() ** 1.3), max(0, (today - dob).days - 7 * 365))
         registered = today - timedelta(days=back)
-        created = _at(registered, rng)
+        created = self.at(registered)
         street, postcode = self.place(town)
         if rng.random() < 0.12:
             line1, line2 = f"Flat {rng.randint(1, 24)}", f"{_LAST_NAME(rng)} Court, {street}"
@@ -304,7 +308,7 @@ class _Generator:
         completed = completed if assessed and completed <= today and rng.random() < 0.7 else None
         band = "young" if age < 18 else "yac" if age <= 25 else "adult" if age < 65 else "older"
         return {
-            **self.row(created, _at(closed, rng) if closed else created),
+            **self.row(created, max(created, self.at(closed)) if closed else created),
             "title": None if young or rng.random() < 0.3 else rng.choice(_TITLES[gender]),
             "first_name": first, "last_name": last,
             "preferred_name": rng.choice(GbNames.first_names) if rng.random() < 0.04 else None,
@@ -458,7 +462,7 @@ class _Generator:
         kind = (CardKind.YOUNG_CARER if carer["carer_type"] is CarerType.YOUNG_CARER
                 else CardKind.EMERGENCY if carer["id"] in self._emergency
                 else CardKind.STANDARD)
-        card = {**self.row(_at(queued, self.rng)), "carer_id": carer["id"], "kind": kind,
+        card = {**self.row(self.at(queued)), "carer_id": carer["id"], "kind": kind,
                 "status": CardStatus.QUEUED, "queued_on": queued, "issued_on": None,
                 "expires_on": None, "replaces_id": previous["id"] if previous else None,
                 "replaced_by_id": None, "batch_id": None}
@@ -470,7 +474,7 @@ class _Generator:
     def _set(self, card: Row, status: CardStatus, before: CardStatus | None, day: date,
              note: str | None = None) -> None:
         """Give ``card`` its current status, and the event that brought it there."""
-        at = max(_at(min(day, self.today), self.rng), card["created_at"])
+        at = max(self.at(min(day, self.today)), card["created_at"])
         card["status"], card["updated_at"] = status, at
         # Anyone may queue a card or report one lost; staff do the rest.
         anyone = status in (CardStatus.QUEUED, CardStatus.LOST, CardStatus.STOLEN)
@@ -508,12 +512,13 @@ class _Generator:
             first, last = self.person()
             name = rng.choice(_BUSINESS_NAMES[category]).format(
                 first=first, last=last, town=town.name, word=rng.choice(_NAME_WORDS))
-            name = f"{name} ({town.name})" if name in names else name
+            while name in names:  # a second branch of the same business
+                name = f"{name} {rng.choice(_BRANCHES)}"
             names.add(name)
             street, postcode = self.place(town)
             joined = self.days_ago(30, 4 * 365)
             business = {
-                **self.row(_at(joined, rng)), "name": name,
+                **self.row(self.at(joined)), "name": name,
                 "address_line1": f"{rng.randint(1, 120)} {street}", "address_line2": None,
                 "town": town.name, "postcode": postcode, "contact_name": f"{first} {last}",
                 "phone": self.landline(), "email": f"hello@{_slug(name)}.example",
@@ -538,7 +543,7 @@ class _Generator:
         if retired is None and rng.random() < 0.07:
             retired = self.between(starts, today)
         return {
-            **self.row(_at(starts, rng), _at(checked, rng)), "business_id": business["id"],
+            **self.row(self.at(starts), self.at(checked)), "business_id": business["id"],
             "text": rng.choice(_YOUNG_OFFERS if young else _OFFERS[business["category"]]),
             "terms": rng.choice(_OFFER_TERMS), "categories": [business["category"]],
             "areas": [area] if rng.random() < 0.2 else [],
@@ -557,7 +562,7 @@ class _Generator:
         for carer in self.carers:
             first, last = max(start, carer["registered_on"]), carer["closed_on"] or self.today
             for _ in range(_CONTACT_COUNT(rng) if first <= last else 0):
-                at, kind = _at(self.between(first, last), rng), _CONTACT_KIND(rng)
+                at, kind = self.at(self.between(first, last)), _CONTACT_KIND(rng)
                 out.append({
                     **self.row(at), "carer_id": carer["id"], "at": at, "kind": kind,
                     "minutes": rng.choice((5, 10, 15, 20, 30, 30, 45, 60, 90)),
@@ -737,6 +742,7 @@ _REFERRED_TO = ("Citizens Advice", "Adult social care", "Young carers service", 
                 "Benefits advice line", "Carers' support group", "Memory clinic",
                 "Mental health carers group")
 
+_BRANCHES = ("North", "South", "East", "West", "Central", "Old Town", "Retail Park")
 _NAME_WORDS = ("Green", "Bright", "Little", "Corner", "Riverside", "Old Mill", "Willow")
 _BUSINESS_NAMES = {
     "Food and drink": ("{last}'s Café", "The {word} Kitchen", "{town} Tea Rooms",
