@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
-from carerdesk.models.base import Synced, enum_field, text_field, utcnow
+from carerdesk.models.base import Synced, enum_field, text_field, time_field, uuid_field
 from carerdesk.models.carers import carer_fk
 from carerdesk.models.enums import ContactKind
 
@@ -17,10 +17,10 @@ class ContactLog(Synced, table=True):
     __tablename__ = "contact_log"
 
     carer_id: uuid.UUID = carer_fk()
-    at: datetime = Field(default_factory=utcnow, index=True)
+    at: datetime = time_field(index=True)
     kind: ContactKind = enum_field(ContactKind, ContactKind.DROP_IN)
     minutes: int = 0
-    by_user: uuid.UUID | None = None
+    by_user: uuid.UUID | None = uuid_field()
     what_was_done: str | None = Field(default=None, sa_type=Text)
     referred_to: str | None = text_field(max_length=120)
 
@@ -31,10 +31,10 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
-    user_id: uuid.UUID | None = None
+    at: datetime = time_field(index=True)
+    user_id: uuid.UUID | None = uuid_field()
     username: str = text_field("", max_length=40)
     site_code: str = text_field("", max_length=8)
     action: str = text_field(max_length=60)
     record_type: str | None = text_field(max_length=40)
-    record_id: uuid.UUID | None = Field(default=None, index=True)
+    record_id: uuid.UUID | None = uuid_field(index=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Column, ForeignKey, LargeBinary, Text, Uuid
+from sqlalchemy import Column, ForeignKey, Index, LargeBinary, Text
 from sqlmodel import Field
 
-from carerdesk.models.base import Synced, enum_field, text_field
+from carerdesk.models.base import Synced, UUIDBlob, enum_field, text_field, uuid_field
 from carerdesk.models.enums import (
     AgeGroup,
     CarerStatus,
@@ -28,13 +28,24 @@ from carerdesk.models.enums import (
 def carer_fk(unique: bool = False) -> uuid.UUID:
     return Field(
         sa_column=Column(
-            Uuid, ForeignKey("carer.id"), nullable=False, index=True, unique=unique
+            UUIDBlob, ForeignKey("carer.id"), nullable=False, index=True, unique=unique
         )
     )
 
 
 class Carer(Synced, table=True):
     __tablename__ = "carer"
+    # Search results are ordered from this index alone, without reading whole rows.
+    __table_args__ = (
+        Index(
+            "ix_carer_search_order",
+            "search_key",
+            "status",
+            "last_name",
+            "first_name",
+            "preferred_name",
+        ),
+    )
 
     # A stable integer key for the full-text index (rowids may change on VACUUM).
     search_key: int | None = Field(default=None, unique=True)
@@ -52,21 +63,19 @@ class Carer(Synced, table=True):
     phone: str | None = text_field(max_length=20)
     phone_other: str | None = text_field(max_length=20)
     email: str | None = text_field(max_length=200)
-    preferred_contact: PreferredContact = enum_field(
-        PreferredContact, PreferredContact.NOT_STATED
-    )
+    preferred_contact: PreferredContact = enum_field(PreferredContact, PreferredContact.NOT_STATED)
     carer_type: CarerType = enum_field(CarerType, CarerType.ADULT)
-    area: str | None = text_field(max_length=80, index=True)
+    area: str | None = text_field(max_length=80)
 
     consent_given_on: date | None = None
-    consent_recorded_by: uuid.UUID | None = None
+    consent_recorded_by: uuid.UUID | None = uuid_field()
     consent_keep_record: bool = False
     consent_contact: bool = False
     consent_share_gp: bool = False
     consent_share_partners: bool = False
 
     notes: str | None = Field(default=None, sa_type=Text)
-    status: CarerStatus = enum_field(CarerStatus, CarerStatus.ACTIVE, index=True)
+    status: CarerStatus = enum_field(CarerStatus, CarerStatus.ACTIVE)
     registered_on: date | None = None
     closed_on: date | None = None
     closed_reason: str | None = text_field(max_length=200)

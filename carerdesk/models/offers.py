@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Column, ForeignKey, Text, Uuid
+from sqlalchemy import Column, ForeignKey, Text
 from sqlmodel import Field
 
-from carerdesk.models.base import Synced, list_field, text_field
+from carerdesk.models.base import Synced, UUIDBlob, list_field, text_field
 
 
 class Business(Synced, table=True):
@@ -33,7 +33,7 @@ class Offer(Synced, table=True):
     __tablename__ = "offer"
 
     business_id: uuid.UUID = Field(
-        sa_column=Column(Uuid, ForeignKey("business.id"), nullable=False, index=True)
+        sa_column=Column(UUIDBlob, ForeignKey("business.id"), nullable=False, index=True)
     )
     text: str = text_field(max_length=300)
     terms: str | None = Field(default=None, sa_type=Text)

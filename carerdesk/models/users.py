@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from carerdesk.models.base import Synced, enum_field, text_field
+from carerdesk.models.base import Synced, enum_field, text_field, time_field
 from carerdesk.models.enums import Role
 
 
@@ -16,4 +16,4 @@ class User(Synced, table=True):
     role: Role = enum_field(Role, Role.VOLUNTEER)
     disabled: bool = False
     must_change_password: bool = False
-    last_sign_in: datetime | None = None
+    last_sign_in: datetime | None = time_field(default=None)

@@ -67,7 +67,7 @@ LEFT JOIN card k ON k.id = (
 def _hit(row) -> CarerHit:  # type: ignore[no-untyped-def]
     first, last = row[1] or "", row[2] or ""
     return CarerHit(
-        carer_id=uuid.UUID(row[0]) if isinstance(row[0], str) else row[0],
+        carer_id=uuid.UUID(bytes=row[0]),
         name=f"{first} {last}".strip() or "(no name)",
         preferred_name=row[3],
         date_of_birth=date.fromisoformat(row[4]) if isinstance(row[4], str) else row[4],
@@ -81,17 +81,60 @@ def _hit(row) -> CarerHit:  # type: ignore[no-untyped-def]
     )
 
 
-def fts_query(query: str) -> str | None:
-    """Turn what was typed into an FTS5 prefix query (every word must match)."""
+_OUTWARD = re.compile(r"^[a-z]{1,2}\d[a-z\d]?$")
+_INWARD = re.compile(r"^\d[a-z]{0,2}$")
+# Candidates fetched from the index before ordering: enough for any real list,
+# small enough that a one-letter query stays instant at 100,000 carers.
+CANDIDATES = 2000
+
+
+@dataclass(frozen=True)
+class FtsQuery:
+    """What to ask the index: all columns, and (for name-like queries) names only."""
+
+    any_column: str
+    names_only: str | None
+    first_word: str
+
+
+def fts_query(query: str) -> FtsQuery | None:
+    """Turn what was typed into FTS5 prefix queries (every word must match)."""
     compact = re.sub(r"[\s()-]", "", query)
     if re.fullmatch(r"\+?\d{5,}", compact):
+        digits = compact.lstrip("+")
         if compact.startswith("+44"):
-            compact = "0" + compact[3:]
-        return f'phones:"{compact.lstrip("+")}"*'
+            digits = "0" + compact[3:]
+        forms = {digits} if digits.startswith("0") else {digits, "0" + digits}
+        either = " OR ".join(f'"{d}"*' for d in sorted(forms))
+        return FtsQuery(f"phones : ({either})", None, digits)
     words = re.findall(r"\w+", query.casefold())
     if not words:
         return None
-    return " ".join(f'"{w}"*' for w in words)
+    merged: list[str] = []
+    postcode = False
+    for word in words:
+        # "SG1 1AA" is held as one word: join an outward code to the inward code after it.
+        if merged and _OUTWARD.match(merged[-1]) and _INWARD.match(word):
+            merged[-1] += word
+            postcode = True
+        else:
+            merged.append(word)
+    # Names are also held without apostrophes, so "obrien" finds O'Brien.
+    terms = " ".join(f'"{w}"*' for w in merged)
+    name_like = not postcode and not any(ch.isdigit() for w in merged for ch in w)
+    return FtsQuery(terms, f"names : ({terms})" if name_like else None, merged[0])
+
+
+# Carers whose surname, then first name, starts with what was typed come first;
+# then everyone else the index matched (a town, a street...), alphabetically.
+# Only columns of ix_carer_search_order are used, so no whole row is read.
+_ORDER = """
+  s.status != 'active',
+  CASE WHEN s.last_name LIKE :w ESCAPE '\\' THEN 0
+       WHEN s.first_name LIKE :w ESCAPE '\\' OR s.preferred_name LIKE :w ESCAPE '\\' THEN 1
+       ELSE 2 END,
+  s.last_name COLLATE NOCASE, s.first_name COLLATE NOCASE
+"""
 
 
 def find_carers(tx: Tx, query: str, *, limit: int = DEFAULT_LIMIT) -> SearchResult:
@@ -106,15 +149,25 @@ def find_carers(tx: Tx, query: str, *, limit: int = DEFAULT_LIMIT) -> SearchResu
     match = fts_query(query)
     if match is None:
         return SearchResult(hits=[])
+    parts = ["SELECT key FROM (SELECT rowid AS key FROM carer_search "
+             "WHERE carer_search MATCH :q LIMIT :cap)"]  # fmt: skip
+    params: dict[str, object] = {"q": match.any_column, "cap": CANDIDATES, "limit": limit}
+    if match.names_only is not None:
+        parts.insert(0, "SELECT key FROM (SELECT rowid AS key FROM carer_search "
+                        "WHERE carer_search MATCH :n LIMIT :cap)")  # fmt: skip
+        params["n"] = match.names_only
+    like = match.first_word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    params["w"] = like + "%"
     rows = tx.session.execute(
         text(
             f"SELECT {_HIT_COLUMNS} FROM ("
-            "  SELECT rowid AS key, rank FROM carer_search WHERE carer_search MATCH :q"
-            "  ORDER BY rank LIMIT :scan"
-            f") f JOIN carer c ON c.search_key = f.key {_LATEST_CARD}"
-            " ORDER BY c.status != 'active', f.rank LIMIT :limit"
+            f"  SELECT s.search_key AS key, row_number() OVER (ORDER BY {_ORDER}) AS pos"
+            f"  FROM ({' UNION '.join(parts)}) f"
+            f"  JOIN carer s INDEXED BY ix_carer_search_order ON s.search_key = f.key"
+            f"  ORDER BY pos LIMIT :limit"
+            f") top JOIN carer c ON c.search_key = top.key {_LATEST_CARD} ORDER BY top.pos"
         ),
-        {"q": match, "scan": limit * 4, "limit": limit},
+        params,
     ).all()
     return SearchResult(hits=[_hit(r) for r in rows])
 

@@ -24,11 +24,9 @@ SELECT c.search_key,
   concat_ws(' ', c.first_name, c.last_name, c.preferred_name,
     nullif(replace(replace(concat_ws(' ', c.first_name, c.last_name), char(39), ''), '’', ''),
            concat_ws(' ', c.first_name, c.last_name))),
-  CASE WHEN c.postcode IS NULL THEN '' ELSE c.postcode || ' ' || replace(c.postcode, ' ', '') END,
+  replace(c.postcode, ' ', ''),
   concat_ws(' ', c.town, c.area, c.address_line1, c.address_line2, c.address_line3),
-  concat_ws(' ',
-    replace(c.phone, ' ', ''), substr(replace(c.phone, ' ', ''), 2),
-    replace(c.phone_other, ' ', ''), substr(replace(c.phone_other, ' ', ''), 2)),
+  concat_ws(' ', replace(c.phone, ' ', ''), replace(c.phone_other, ' ', '')),
   (SELECT group_concat(replace(k.number, '-', ''), ' ') FROM card k
      WHERE k.carer_id = c.id AND NOT k.deleted)
 FROM carer c
@@ -47,7 +45,7 @@ def rebuild(conn: Connection | Session) -> None:
 
 def reindex(conn: Connection | Session, carer_ids: Iterable[uuid.UUID]) -> None:
     """Refresh the index rows of the given carers (removing erased ones)."""
-    ids = [i.hex for i in carer_ids]
+    ids = [i.bytes for i in carer_ids]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join(f":i{n}" for n in range(len(chunk)))

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self._locked = False
         self._page_before_lock: QWidget | None = None
         self._closing_for_sign_out = False
+        self._hidden_dialogs: list[QWidget] = []
 
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
@@ -387,9 +388,14 @@ class MainWindow(QMainWindow):
         for button in self._nav_buttons.values():
             button.hide()
         self.menuBar().setEnabled(False)
-        for w in QApplication.topLevelWidgets():
-            if w is not self and w.isWindow() and w.isVisible() and w.isModal():
-                w.hide()
+        # Dialogs show personal data too: hide them, and bring them back on unlock.
+        self._hidden_dialogs = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if w is not self and w.isWindow() and w.isVisible()
+        ]
+        for w in self._hidden_dialogs:
+            w.hide()
         self.lock_screen.reset()
 
     def unlock(self) -> None:
@@ -403,6 +409,9 @@ class MainWindow(QMainWindow):
         self.idle.timer.start()
         if self.pages.currentWidget() is self.find_page:
             self.search.setFocus()
+        for w in self._hidden_dialogs:
+            w.show()
+        self._hidden_dialogs = []
 
     def sign_out(self) -> None:
         self._closing_for_sign_out = True
