@@ -136,6 +136,10 @@ def _kind_for(tx: Tx, carer: Carer, kind: CardKind | None) -> CardKind:
     young = carers.current_carer_type(tx, carer) is CarerType.YOUNG_CARER
     if kind is None:
         return CardKind.YOUNG_CARER if young else CardKind.STANDARD
+    try:
+        kind = CardKind(kind)  # a plain string from a form or the CLI is fine too
+    except ValueError:
+        raise InvalidValue({"kind": "Choose a standard, young carer or emergency card"}) from None
     if kind is CardKind.YOUNG_CARER and not young:
         raise InvalidValue(
             {"kind": "Young carer cards are only for young carers; choose a standard card"}

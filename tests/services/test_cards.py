@@ -13,7 +13,7 @@ from carerdesk.cardnumbers import format_card_number, parse_card_number
 from carerdesk.desk import Desk
 from carerdesk.errors import CarerdeskError, InvalidValue, NotFound, PermissionDenied
 from carerdesk.models import AuditEvent, Card, Site
-from carerdesk.models.enums import CardKind, CardStatus, CarerStatus, Role
+from carerdesk.models.enums import CardKind, CardStatus, CarerStatus, CarerType, Role
 from carerdesk.services import cards, carers, search
 
 TODAY = date(2026, 3, 2)
@@ -401,3 +401,17 @@ def test_every_write_leaves_an_audit_event(desk: Desk) -> None:
 )
 def test_add_years_moves_29_february_to_the_28th(start: date, years: int, expected: date) -> None:
     assert cards.add_years(start, years) == expected
+
+
+def test_card_kind_given_as_plain_text_is_understood(desk):
+    with desk.transaction() as tx:
+        carer = carers.register(
+            tx, carers.CarerFields(first_name="Testy", last_name="Kindson", consent_keep_record=True)
+        )
+        card = cards.queue_card(tx, carer.id, kind="emergency")  # type: ignore[arg-type]
+    assert card.kind is CardKind.EMERGENCY
+
+
+def test_enum_labels_do_not_bleed_between_enums():
+    assert CardKind.YOUNG_CARER.label == "Young carer"
+    assert CarerType.YOUNG_CARER.label == "Young carer (under 18)"
