@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from carerdesk import __version__
 from carerdesk.desk import Desk
 from carerdesk.logs import log_file
-from carerdesk.services import offers, settings
+from carerdesk.services import offers, settings, users
 from carerdesk.services.permissions import Permission
 from carerdesk.ui.errors import show_problem
 from carerdesk.ui.find_page import FindPage
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         self._load_scheme()
         self._refresh_review_count()
+        self._ask_for_own_password()
         self.focus_search()
 
     # -- pages ---------------------------------------------------------------
@@ -290,6 +291,9 @@ class MainWindow(QMainWindow):
                 "actionRegister",
             )
         desk_menu.addSeparator()
+        self._action(
+            desk_menu, "&Change my password...", self.change_password, None, "actionMyPassword"
+        )
         self._action(desk_menu, "&Lock", self.lock, "Ctrl+L", "actionLock")
         self._action(desk_menu, "Sign &out", self.sign_out, None, "actionSignOut")
         self._action(desk_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "actionQuit")
@@ -311,6 +315,31 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About carerdesk", self._about, None, "actionAbout")
+
+    def change_password(self, *, first_time: bool = False) -> QWidget:
+        """Let the signed-in user choose a new password (asked at once after a reset)."""
+        from carerdesk.ui.user_dialogs import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.worker, self)
+        if first_time:
+            dialog.setWindowTitle("Choose your own password")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _ask_for_own_password(self) -> None:
+        def run(desk: Desk) -> bool:
+            with desk.read() as tx:
+                return users.current_user(tx).must_change_password
+
+        def done(must: bool) -> None:
+            if must:
+                self.statusBar().showMessage(
+                    "You signed in with a temporary password: please choose your own.", 15000
+                )
+                self.change_password(first_time=True)
+
+        self.worker.submit(run, done)
 
     def _toggle_larger_text(self) -> None:
         on = self.larger_text.isChecked()

@@ -47,6 +47,7 @@ class OfferForm:
     offer_id: uuid.UUID | None
     values: OfferFields | None
     review_due_on: date | None
+    today: date
     businesses: list[tuple[uuid.UUID, str]]
     categories: list[str] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
@@ -83,7 +84,8 @@ def load_offer_form(tx: Tx, offer_id: uuid.UUID | None) -> OfferForm:
             choices.insert(0, (own.id, _business_label(own.name, own.town)))
     categories = [c for r in everything for c in r.categories] + [b.category for b in live]
     areas = [a for r in everything for a in r.areas]
-    return OfferForm(offer_id, values, review, choices, distinct(categories), distinct(areas))
+    return OfferForm(offer_id, values, review, tx.today(), choices, distinct(categories),
+                     distinct(areas))
 
 
 def load_business_form(tx: Tx, business_id: uuid.UUID | None) -> BusinessForm:
@@ -97,6 +99,18 @@ def load_business_form(tx: Tx, business_id: uuid.UUID | None) -> BusinessForm:
     known = offers.list_businesses(tx, include_retired=True)
     return BusinessForm(business_id, values, distinct([b.town for b in known]),
                         distinct([b.category for b in known]))
+
+
+def _review_note(form: OfferForm, adding: bool) -> str:
+    later = "the next review is due six months after it was last checked"
+    if adding:
+        return f"Once saved, {later}."
+    due = form.review_due_on
+    if due is None or due <= form.today:
+        when = f"was due on {uk_date(due)}" if due else "has no date yet"
+        return (f"The review {when}. Once the business has confirmed the offer, set "
+                f"\u201clast checked\u201d to today: {later}.")
+    return f"Next review: {uk_date(due)} ({later})."
 
 
 # -- the offer form ---------------------------------------------------------------------
@@ -119,18 +133,21 @@ class OfferDialog(RecordDialog):
         self.business.setEditable(True)
         self.business.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for business_id_, label in form.businesses:
-            self.business.addItem(label, business_id_)
+            self.business.addItem(label, str(business_id_))  # strings compare in findData
         completer = self.business.completer()
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
         self.business.lineEdit().setPlaceholderText("Type part of the name, or pick from the list")
-        self.business.setCurrentIndex(self.business.findData(v.business_id or business_id))
+        chosen = v.business_id or business_id
+        self.business.setCurrentIndex(self.business.findData(str(chosen)) if chosen else -1)
         self.text = line_edit("for example: 10% off hot drinks", 300)
         self.text.setText(v.text or "")
         self.terms = plain_text_box()
         self.terms.setPlainText(v.terms or "")
-        self.categories = line_edit("comma separated, for example: Food and drink, Leisure", 400)
+        self.categories = line_edit(
+            "comma separated; leave blank to use the business's category", 400
+        )
         self.categories.setText(", ".join(v.categories or []))
         self.categories.setCompleter(ListCompleter(form.categories, self.categories))
         self.areas = line_edit("comma separated; leave blank for anywhere", 400)
@@ -174,13 +191,7 @@ class OfferDialog(RecordDialog):
         for edit, key in ((self.starts, "starts_on"), (self.ends, "ends_on"),
                           (self.checked, "last_checked_on")):
             on_leave(edit, date_text, self.rows[key])
-        review = uk_date(form.review_due_on) or "not set"
-        note = hint(
-            f"Next review: {review}. Changing \u201clast checked\u201d moves the review "
-            "date to six months later."
-            if not adding else
-            "The offer will be due for review six months after it was last checked."
-        )
+        note = hint(_review_note(form, adding))
         note.setObjectName("reviewNote")
         self.form.addRow("", note)
         self.finish_loading()
@@ -206,7 +217,7 @@ class OfferDialog(RecordDialog):
                 "Businesses tab)."
             )
             return False, None
-        return True, self.business.itemData(index)
+        return True, uuid.UUID(self.business.itemData(index))
 
     def changes(self) -> OfferFields | None:
         ok, business_id = self._business_id()

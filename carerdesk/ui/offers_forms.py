@@ -104,6 +104,10 @@ class RecordDialog(QDialog):
 
         if read_only:
             self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+            close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+            close.setObjectName("closeButton")
+            close.setAccessibleName("Close")
+            close.setDefault(True)
             self.buttons.rejected.connect(self.reject)
             self.save_button = None
         else:
@@ -144,7 +148,8 @@ class RecordDialog(QDialog):
             for row in self.rows.values():
                 _make_read_only(row.field)
         self._initial = self.state()
-        self.resize(self.sizeHint().width() + 40, min(self._form_height() + 140, 680))
+        self.setMinimumWidth(560)
+        self.resize(max(self.sizeHint().width() + 40, 680), min(self._form_height() + 140, 680))
 
     def _form_height(self) -> int:
         widget = self.scroll.widget()

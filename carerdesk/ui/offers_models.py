@@ -163,8 +163,10 @@ class OffersModel(_ListModel):
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._cells(row)[col]
-        if role == Qt.ItemDataRole.ToolTipRole and col == 2:
-            return f"{row.text}\n\nTerms: {row.terms}" if row.terms else row.text
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text, when a column is narrow
+            if col == 2 and row.terms:
+                return f"{row.text}\n\nTerms: {row.terms}"
+            return self._cells(row)[col] or None
         if role == ID_ROLE:
             return row.offer_id
         retired = bool(row.retired_on or row.business_retired_on)
@@ -215,7 +217,8 @@ class BusinessesModel(_ListModel):
         if not index.isValid():
             return None
         row: BusinessItem = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
+                    Qt.ItemDataRole.ToolTipRole):
             return self._cells(row)[index.column()]
         if role == ID_ROLE:
             return row.business_id

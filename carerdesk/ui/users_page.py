@@ -9,14 +9,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -25,31 +20,26 @@ from PySide6.QtWidgets import (
 )
 
 from carerdesk.desk import Desk
-from carerdesk.errors import CarerdeskError, InvalidValue
-from carerdesk.models.enums import Role
+from carerdesk.errors import CarerdeskError
 from carerdesk.services import users
 from carerdesk.services.users import UserSummary
 from carerdesk.ui.errors import show_problem
 from carerdesk.ui.navigator import Navigator
-from carerdesk.ui.widgets import FieldWithError, add_row, error_label, heading, set_error
+from carerdesk.ui.user_dialogs import (
+    AddUserDialog,
+    ChangePasswordDialog,
+    ChangeRoleDialog,
+    ResetPasswordDialog,
+    note,
+)
+from carerdesk.ui.widgets import heading
 from carerdesk.ui.worker import DbWorker
+
+# ChangePasswordDialog is offered here too, so the main window can use it for every role.
+__all__ = ["ChangePasswordDialog", "UsersModel", "UsersPage"]
 
 Index = QModelIndex | QPersistentModelIndex
 
-ROLE_DESCRIPTIONS: dict[Role, str] = {
-    Role.VOLUNTEER: (
-        "Finds and registers carers, changes their details, logs contacts, "
-        "queues cards and prints leaflets and offer lists."
-    ),
-    Role.STAFF: (
-        "Everything a volunteer can do, and also prints card batches, marks cards as "
-        "issued and keeps businesses and offers up to date."
-    ),
-    Role.COORDINATOR: (
-        "Everything, including managing users and scheme settings, monthly returns, "
-        "exchanging data with other sites and erasing records."
-    ),
-}
 _COLUMNS = ("Username", "Name", "Role", "Status", "Last signed in")
 
 
@@ -114,252 +104,6 @@ class UsersModel(QAbstractTableModel):
         return None
 
 
-# -- dialogs -----------------------------------------------------------------
-
-
-def _note(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    return label
-
-
-class _FormDialog(QDialog):
-    """A small form whose OK button runs one job (``job()``) on the worker."""
-
-    def __init__(self, worker: DbWorker, title: str, ok_text: str, name: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.worker = worker
-        self.result_value: Any = None
-        self._busy = False
-        self._pairs: list[tuple[QLineEdit, QLineEdit, str]] = []
-        self.setWindowTitle(title)
-        self.setObjectName(name)
-        self.setMinimumWidth(520)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.rows: dict[str, FieldWithError] = {}
-        self.error = error_label()
-        self.error.setObjectName("dialogError")
-        self.buttons = QDialogButtonBox()
-        self.ok = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setObjectName("okButton")
-        self.ok.setDefault(True)
-        cancel = self.buttons.addButton("&Cancel", QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setObjectName("cancelButton")
-        self.buttons.accepted.connect(self._check_and_run)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading(title))
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-
-    def _row(self, key: str, label: str, field: QWidget, name: str) -> None:
-        self.rows[key] = add_row(self.form, label, field, name)
-
-    def _password(self, key: str, label: str, name: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setEchoMode(QLineEdit.EchoMode.Password)
-        edit.setMaxLength(200)
-        self._row(key, label, edit, name)
-        return edit
-
-    def _password_twice(self, key: str, label: str, name: str) -> QLineEdit:
-        """A password and the same again; OK refuses if the two differ."""
-        first = self._password(key, f"&{label}", name)
-        again = self._password("again", f"{label} a&gain", name + "Again")
-        self._pairs.append((first, again, "again"))
-        return first
-
-    def _role(self, role: Role) -> _RoleChooser:
-        chooser = _RoleChooser(role)
-        self._row("role", "&Role", chooser, "roleChooser")
-        chooser.combo.setObjectName("role")
-        chooser.combo.setAccessibleName("Role")
-        return chooser
-
-    def _check_and_run(self) -> None:
-        for row in self.rows.values():
-            row.set_error(None)
-        set_error(self.error, None)
-        for first, again, key in self._pairs:
-            if first.text() != again.text():
-                self.rows[key].set_error("The two passwords are not the same")
-                again.selectAll()
-                again.setFocus()
-                return
-        self._busy = True
-        self.ok.setEnabled(False)
-        self.worker.submit(self.job(), self._done, self._failed)
-
-    def job(self) -> Callable[[Desk], Any]:
-        """The function of the desk that does the work (reads the fields now)."""
-        raise NotImplementedError
-
-    def _done(self, value: Any) -> None:
-        self._busy = False
-        self.ok.setEnabled(True)
-        self.result_value = value
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._busy = False
-        self.ok.setEnabled(True)
-        if isinstance(exc, InvalidValue):
-            first: QWidget | None = None
-            for key, message in exc.errors.items():
-                row = self.rows.get(key)
-                if row is None:
-                    set_error(self.error, message)
-                    continue
-                row.set_error(message)
-                first = first or row.field
-            if first is not None:
-                first.setFocus()
-        elif isinstance(exc, CarerdeskError):
-            set_error(self.error, exc.message)
-        else:
-            show_problem(self, exc)
-
-    def reject(self) -> None:
-        if not self._busy:  # a job is on its way back to this dialog
-            super().reject()
-
-
-class _RoleChooser(QWidget):
-    """A role combo with a plain description of what the chosen role can do."""
-
-    def __init__(self, role: Role = Role.VOLUNTEER) -> None:
-        super().__init__()
-        self.combo = QComboBox()
-        for member in Role:
-            self.combo.addItem(member.label, member)
-            self.combo.setItemData(self.combo.count() - 1, ROLE_DESCRIPTIONS[member],
-                                   Qt.ItemDataRole.ToolTipRole)
-        self.description = _note("")
-        self.description.setObjectName("roleDescription")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.combo)
-        layout.addWidget(self.description)
-        self.setFocusProxy(self.combo)
-        self.combo.currentIndexChanged.connect(self._describe)
-        self.combo.setCurrentIndex(max(self.combo.findData(role), 0))
-        self._describe()
-
-    def role(self) -> Role:
-        return self.combo.currentData()
-
-    def _describe(self) -> None:
-        text = ROLE_DESCRIPTIONS[self.role()]
-        self.description.setText(text)
-        self.combo.setAccessibleDescription(text)
-
-
-_FIRST_SIGN_IN = "They will be asked to choose their own password when they first sign in."
-
-
-class AddUserDialog(_FormDialog):
-    """A new user with a temporary password, to be changed at first sign-in."""
-
-    def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
-        super().__init__(worker, "Add a user", "&Add user", "addUserDialog", parent)
-        self.username = QLineEdit()
-        self.username.setMaxLength(40)
-        self.username.setPlaceholderText("e.g. jsmith")
-        self._row("username", "&Username", self.username, "newUsername")
-        self.display_name = QLineEdit()
-        self.display_name.setMaxLength(120)
-        self._row("display_name", "Full &name", self.display_name, "newDisplayName")
-        self.role = self._role(Role.VOLUNTEER)
-        self.password = self._password_twice("password", "Temporary password", "newPassword")
-        self.form.addRow(_note(_FIRST_SIGN_IN))
-        self.username.setFocus()
-
-    def job(self) -> Callable[[Desk], UserSummary]:
-        username, name = self.username.text(), self.display_name.text()
-        role, password = self.role.role(), self.password.text()
-
-        def add(desk: Desk) -> UserSummary:
-            with desk.transaction() as tx:
-                return users.add_user(tx, username=username, role=role, password=password,
-                                      display_name=name, must_change_password=True)
-
-        return add
-
-
-class ResetPasswordDialog(_FormDialog):
-    """A new temporary password for someone who forgot theirs (also re-enables them)."""
-
-    def __init__(self, worker: DbWorker, user: UserSummary,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(worker, "Reset a password", "&Reset password", "resetPasswordDialog",
-                         parent)
-        self.user = user
-        self.form.addRow(_note(f"A new temporary password for {user.display_name} "
-                               f"({user.username})."))
-        self.password = self._password_twice("password", "Temporary password", "resetPassword")
-        text = "They will be asked to choose their own password when they next sign in."
-        self.form.addRow(_note(text + (" This also lets them sign in again."
-                                       if user.disabled else "")))
-        self.password.setFocus()
-
-    def job(self) -> Callable[[Desk], UserSummary]:
-        username, password = self.user.username, self.password.text()
-
-        def reset(desk: Desk) -> UserSummary:
-            with desk.transaction() as tx:
-                return users.reset_password(tx, username, password)
-
-        return reset
-
-
-class ChangeRoleDialog(_FormDialog):
-    """Choose what a user may do."""
-
-    def __init__(self, worker: DbWorker, user: UserSummary,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(worker, "Change a role", "&Save", "changeRoleDialog", parent)
-        self.user = user
-        self.form.addRow(_note(f"What may {user.display_name} ({user.username}) do?"))
-        self.role = self._role(user.role)
-        self.role.combo.setFocus()
-
-    def job(self) -> Callable[[Desk], UserSummary]:
-        username, role = self.user.username, self.role.role()
-
-        def change(desk: Desk) -> UserSummary:
-            with desk.transaction() as tx:
-                return users.set_role(tx, username, role)
-
-        return change
-
-
-class ChangePasswordDialog(_FormDialog):
-    """The signed-in user changes their own password (any role may use this)."""
-
-    def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
-        super().__init__(worker, "Change my password", "Change &password",
-                         "changePasswordDialog", parent)
-        self.current = self._password("current_password", "C&urrent password",
-                                      "currentPassword")
-        self.new = self._password_twice("new_password", "New password", "myNewPassword")
-        self.form.addRow(_note("Choose at least 8 characters. A short sentence is easy to "
-                               "remember and hard to guess."))
-        self.current.setFocus()
-
-    def job(self) -> Callable[[Desk], None]:
-        current, new = self.current.text(), self.new.text()
-
-        def change(desk: Desk) -> None:
-            with desk.transaction() as tx:
-                users.change_own_password(tx, current, new)
-
-        return change
-
-
 # -- the page ----------------------------------------------------------------
 
 
@@ -371,8 +115,9 @@ class UsersPage(QWidget):
         self.worker = worker
         self.nav = nav
         self.dialog: QDialog | None = None
+        self._select: str | None = None
         self.model = UsersModel(self)
-        intro = _note(
+        intro = note(
             "Everyone who uses carerdesk has their own username and password. A disabled "
             "user can no longer sign in; what they did stays recorded."
         )
@@ -391,12 +136,12 @@ class UsersPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
 
         self.add_button = self._button("&Add user...", "addUser", self.add_user)
-        self.disable_button = self._button("&Disable", "disableUser", self.disable_user)
-        self.reset_button = self._button("&Reset password...", "resetPassword",
-                                         self.reset_password)
-        self.role_button = self._button("Change &role...", "changeRole", self.change_role)
-        self.mine_button = self._button("Change &my password...", "changeMyPassword",
-                                        self.change_my_password)
+        self.disable_button = self._button("Disa&ble", "disableUser", self.disable_user)
+        self.reset_button = self._button("Reset &password...", "resetPassword", self.reset_password)
+        self.role_button = self._button("&Change role...", "changeRole", self.change_role)
+        self.mine_button = self._button(
+            "Change &my password...", "changeMyPassword", self.change_my_password
+        )
         row = QHBoxLayout()
         for button in (self.add_button, self.disable_button, self.reset_button, self.role_button):
             row.addWidget(button)
@@ -422,7 +167,9 @@ class UsersPage(QWidget):
 
     def load(self, select: str | None = None) -> None:
         """Read the users again; keep (or move) the selection to ``select``."""
-        keep = select or (self.selected().username if self.selected() else None)
+        current = self.selected()
+        # A newer load may supersede this one before it answers: it keeps the wish.
+        self._select = select or self._select or (current.username if current else None)
 
         def read(desk: Desk) -> list[UserSummary]:
             with desk.read() as tx:
@@ -430,7 +177,8 @@ class UsersPage(QWidget):
 
         def done(rows: list[UserSummary]) -> None:
             self.model.set_users(rows)
-            row = self.model.row_of(keep) if keep else -1
+            row = self.model.row_of(self._select) if self._select else -1
+            self._select = None
             if rows:
                 self.table.selectRow(max(row, 0))
             self._update_buttons()
@@ -482,15 +230,19 @@ class UsersPage(QWidget):
         self.nav.notify.emit(text)
 
     def add_user(self) -> QDialog:
-        return self._open(AddUserDialog(self.worker, self),
-                          lambda u: self._changed(u, f"Added the user {u.username}."))
+        return self._open(
+            AddUserDialog(self.worker, self),
+            lambda u: self._changed(u, f"Added the user {u.username}."),
+        )
 
     def reset_password(self) -> QDialog | None:
         user = self.selected()
         if user is None:
             return None
-        return self._open(ResetPasswordDialog(self.worker, user, self),
-                          lambda u: self._changed(u, f"New password set for {u.username}."))
+        return self._open(
+            ResetPasswordDialog(self.worker, user, self),
+            lambda u: self._changed(u, f"New password set for {u.username}."),
+        )
 
     def change_role(self) -> QDialog | None:
         user = self.selected()
@@ -502,8 +254,10 @@ class UsersPage(QWidget):
         )
 
     def change_my_password(self) -> QDialog:
-        return self._open(ChangePasswordDialog(self.worker, self),
-                          lambda _: self.nav.notify.emit("Your password has been changed."))
+        return self._open(
+            ChangePasswordDialog(self.worker, self),
+            lambda _: self.nav.notify.emit("Your password has been changed."),
+        )
 
     def disable_user(self) -> QMessageBox | None:
         """Ask first; then stop the selected user signing in."""
@@ -542,7 +296,8 @@ class UsersPage(QWidget):
                 return users.disable_user(tx, username)
 
         self.worker.submit(
-            disable, lambda u: self._changed(u, f"{u.username} can no longer sign in."),
+            disable,
+            lambda u: self._changed(u, f"{u.username} can no longer sign in."),
             self._refused,
         )
 

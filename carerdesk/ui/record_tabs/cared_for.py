@@ -24,6 +24,7 @@ from carerdesk.ui.record_tabs.common import (
     RowsModel,
     ask,
     button,
+    chain_focus,
     make_table,
 )
 from carerdesk.ui.widgets import add_row, choice_combo, line_edit, set_combo_value
@@ -102,6 +103,7 @@ class CaredForDialog(FormDialog):
         else:
             set_combo_value(self.age_group, AgeGroup.NOT_STATED)
             set_combo_value(self.main_need, MainNeed.NOT_STATED)
+        self.finish_focus_order()
         self.setMinimumWidth(560)
         self.name.setFocus()
 
@@ -159,6 +161,7 @@ class CaredForTab(RecordTab):
         layout.addLayout(buttons)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
+        chain_focus(self.add_button, self.edit_button, self.remove_button, self.table)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
@@ -202,14 +205,19 @@ class CaredForTab(RecordTab):
             self._open_dialog(person)
 
     def _open_dialog(self, person: CaredFor | None) -> None:
-        if self.carer is None:
+        if self.carer is None or self.dialog is not None:
             return
         dialog = CaredForDialog(self.worker, self.carer.id, person, self.areas, self.carer.area,
                                 self)
         dialog.accepted.connect(lambda: self._dialog_saved(person is None))
-        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         self.dialog = dialog
         dialog.open()
+
+    def _dialog_closed(self, dialog: CaredForDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
 
     def _dialog_saved(self, added: bool) -> None:
         self.saved("carer", "Cared-for person added." if added else "Cared-for person saved.")

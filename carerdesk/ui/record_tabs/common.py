@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -121,7 +122,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 
 def make_table(model: QAbstractTableModel, name: str, accessible: str,
                stretch: int | None = None) -> QTableView:
-    """A read-only, whole-row-selecting table for ``model``."""
+    """A read-only, whole-row-selecting table for ``model``; column ``stretch`` takes
+    the spare width (with None, columns keep their natural width)."""
     table = QTableView()
     table.setObjectName(name)
     table.setAccessibleName(accessible)
@@ -135,10 +137,9 @@ def make_table(model: QAbstractTableModel, name: str, accessible: str,
     table.verticalHeader().hide()
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(False)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    else:
-        header.setStretchLastSection(True)
     return table
 
 
@@ -151,6 +152,12 @@ def button(text: str, name: str, slot: Callable[[], None] | None = None) -> QPus
     if slot is not None:
         widget.clicked.connect(lambda _checked=False: slot())
     return widget
+
+
+def chain_focus(*widgets: QWidget) -> None:
+    """Make Tab move through ``widgets`` in this order."""
+    for first, second in pairwise(widgets):
+        QWidget.setTabOrder(first, second)
 
 
 def message_label(name: str) -> QLabel:
@@ -169,6 +176,9 @@ def message_label(name: str) -> QLabel:
 
 class RecordTab(QWidget):
     """One tab of the carer record. Subclasses fetch their data in ``reload``."""
+
+    # What others may save (see Navigator.changed) that this tab shows.
+    WATCHES: tuple[str, ...] = ()
 
     def __init__(self, worker: DbWorker, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,6 +203,11 @@ class RecordTab(QWidget):
 
     def reload(self) -> None:
         """Fetch this tab's data again through the worker."""
+
+    def data_changed(self, what: str) -> None:
+        """Something was saved elsewhere: fetch again if this tab shows it."""
+        if what in self.WATCHES and self.carer is not None and not self.has_unsaved_changes():
+            self.reload()
 
     def has_unsaved_changes(self) -> bool:
         return False
@@ -259,12 +274,18 @@ class FormDialog(QDialog):
         cancel.setObjectName("cancelButton")
         cancel.setAccessibleName("Cancel")
         cancel.setAutoDefault(False)
+        self.cancel_button = cancel
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+
+    def finish_focus_order(self) -> None:
+        """Tab goes down the fields, then to Save and Cancel (call after adding fields)."""
+        chain_focus(*(row.field for row in self.fields.values()), self.save_button,
+                    self.cancel_button)
 
     def job(self) -> Callable[[Desk], Any]:
         """The work Save does; subclasses build it from the fields."""

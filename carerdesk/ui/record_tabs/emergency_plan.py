@@ -22,8 +22,9 @@ from carerdesk.services.carer_details import EmergencyPlanFields
 from carerdesk.services.permissions import Permission
 from carerdesk.ui.errors import show_problem
 from carerdesk.ui.navigator import Navigator
-from carerdesk.ui.record_tabs.common import RecordTab, button, message_label
+from carerdesk.ui.record_tabs.common import RecordTab, button, chain_focus, message_label
 from carerdesk.ui.widgets import FieldWithError, add_row, line_edit, on_leave
+from carerdesk.ui.worker import DbWorker
 from carerdesk.validation import normalise_phone
 
 _LINE_FIELDS = ("contact_name", "contact_relationship", "contact_phone", "backup_name",
@@ -34,9 +35,10 @@ FORM_MAX_WIDTH = 720
 class EmergencyPlanTab(RecordTab):
     """A short form, saved as a whole. Phones are checked as you leave them."""
 
-    def __init__(self, worker, nav: Navigator, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, worker: DbWorker, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(worker, nav, parent)
         self.setObjectName("emergencyPlanTab")
+        self._filling = False
         self._loaded: dict[str, str] = dict.fromkeys((*_LINE_FIELDS, "needs_to_know"), "")
         self.lines: dict[str, QLineEdit] = {
             "contact_name": line_edit("Who to call first", 120),
@@ -101,6 +103,7 @@ class EmergencyPlanTab(RecordTab):
         inner_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setObjectName("planScroll")
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
@@ -108,6 +111,8 @@ class EmergencyPlanTab(RecordTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+        chain_focus(*self.lines.values(), self.needs_to_know, self.save_button,
+                    self.undo_button)
         self._update_buttons()
 
     # -- loading and dirty tracking ---------------------------------------------
@@ -139,9 +144,13 @@ class EmergencyPlanTab(RecordTab):
         return any(now[k].strip() != self._loaded[k].strip() for k in now)
 
     def discard_changes(self) -> None:
-        for key, edit in self.lines.items():
-            edit.setText(self._loaded[key])
-        self.needs_to_know.setPlainText(self._loaded["needs_to_know"])
+        self._filling = True
+        try:
+            for key, edit in self.lines.items():
+                edit.setText(self._loaded[key])
+            self.needs_to_know.setPlainText(self._loaded["needs_to_know"])
+        finally:
+            self._filling = False
         for row in self.rows.values():
             row.set_error(None)
         self._update_buttons()
@@ -150,7 +159,7 @@ class EmergencyPlanTab(RecordTab):
         dirty = self.has_unsaved_changes()
         self.save_button.setEnabled(dirty)
         self.undo_button.setEnabled(dirty)
-        if dirty:
+        if dirty and not self._filling:
             self.done.hide()
 
     # -- saving ----------------------------------------------------------------
