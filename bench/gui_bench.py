@@ -26,12 +26,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtTest import QTest
+from sqlalchemy import text
 
-from carerdesk.demo import build_demo  # noqa: E402
-from carerdesk.desk import open_desk  # noqa: E402
+from carerdesk.demo import build_demo
+from carerdesk.desk import open_desk
 
 TARGETS = {"keystroke_p95_ms": 50.0, "open_record_p95_ms": 100.0}
 

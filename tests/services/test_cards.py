@@ -406,7 +406,8 @@ def test_add_years_moves_29_february_to_the_28th(start: date, years: int, expect
 def test_card_kind_given_as_plain_text_is_understood(desk):
     with desk.transaction() as tx:
         carer = carers.register(
-            tx, carers.CarerFields(first_name="Testy", last_name="Kindson", consent_keep_record=True)
+            tx,
+            carers.CarerFields(first_name="Testy", last_name="Kindson", consent_keep_record=True),
         )
         card = cards.queue_card(tx, carer.id, kind="emergency")  # type: ignore[arg-type]
     assert card.kind is CardKind.EMERGENCY
