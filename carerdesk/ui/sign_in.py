@@ -131,10 +131,14 @@ class LockScreen(QFrame):
         inner = QWidget()
         inner.setLayout(box)
         inner.setMaximumWidth(520)
-        outer = QHBoxLayout(self)
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(inner)
+        middle.addStretch(1)
+        outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(inner)
-        outer.addStretch(1)
+        outer.addLayout(middle)
+        outer.addStretch(2)
 
     def reset(self) -> None:
         self.password.clear()
