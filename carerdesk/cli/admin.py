@@ -14,7 +14,7 @@ from carerdesk.cli.common import (
     db_path,
     emit_json,
     say,
-    sign_in,
+    signed_in,
 )
 from carerdesk.desk import create_database, recover_access
 from carerdesk.errors import CarerdeskError
@@ -154,8 +154,7 @@ def _is_demo(path: Path) -> bool:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
+    with signed_in(args) as desk:
         password = ask_new_password(who=f"{args.username}'s")
         with desk.transaction() as tx:
             summary = users.add_user(
@@ -166,8 +165,6 @@ def cmd_user_add(args: argparse.Namespace) -> int:
                 display_name=args.name,
                 must_change_password=True,
             )
-    finally:
-        desk.close()
     if args.json:
         emit_json(summary)
     else:
@@ -179,12 +176,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
-        with desk.read() as tx:
-            rows = users.list_users(tx)
-    finally:
-        desk.close()
+    with signed_in(args) as desk, desk.read() as tx:
+        rows = users.list_users(tx)
     if args.json:
         emit_json(rows)
         return ExitCode.OK
@@ -195,37 +188,27 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_user_disable(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
-        with desk.transaction() as tx:
-            users.disable_user(tx, args.username)
-    finally:
-        desk.close()
+    with signed_in(args) as desk, desk.transaction() as tx:
+        users.disable_user(tx, args.username)
     say(f"{args.username} can no longer sign in.")
     return ExitCode.OK
 
 
 def cmd_user_reset(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
+    with signed_in(args) as desk:
         password = ask_new_password(who=f"{args.username}'s")
         with desk.transaction() as tx:
             users.reset_password(tx, args.username, password)
-    finally:
-        desk.close()
     say(f"{args.username} has a new password and will be asked to change it.")
     return ExitCode.OK
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
+    with signed_in(args) as desk:
         current = os.environ.get("CARERDESK_PASSWORD") or ""
         new = ask_new_password(who="your new")
         with desk.transaction() as tx:
             users.change_own_password(tx, current, new)
-    finally:
-        desk.close()
     say("Your password has been changed.")
     return ExitCode.OK
 
@@ -242,12 +225,8 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
-        with desk.read() as tx:
-            facts = info.database_info(tx)
-    finally:
-        desk.close()
+    with signed_in(args) as desk, desk.read() as tx:
+        facts = info.database_info(tx)
     if args.json:
         emit_json(facts.to_json())
         return ExitCode.OK
@@ -260,15 +239,12 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
+    with signed_in(args) as desk:
         if args.repair:
             with desk.transaction() as tx:
                 info.rebuild_search(tx)
         with desk.read() as tx:
             report = info.check_database(tx)
-    finally:
-        desk.close()
     if args.json:
         emit_json({"ok": report.ok, "problems": report.problems})
     else:

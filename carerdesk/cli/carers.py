@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from carerdesk.cli.common import ExitCode, emit_json, say, sign_in
+from carerdesk.cli.common import ExitCode, emit_json, say, signed_in
 from carerdesk.cli.fieldargs import add_field_options, read_field_options
 from carerdesk.errors import CarerdeskError, LikelyDuplicate
 from carerdesk.models.enums import CardKind
@@ -113,16 +113,13 @@ def cmd_add(args: argparse.Namespace) -> int:
     fields = read_field_options(args, CarerFields)
     assert isinstance(fields, CarerFields)
     _consent(fields, args.consent)
-    desk = sign_in(args)
     try:
-        with desk.transaction() as tx:
+        with signed_in(args) as desk, desk.transaction() as tx:
             carer = carers.register(tx, fields, allow_duplicate=args.allow_duplicate)
     except LikelyDuplicate as exc:
         if args.json:
             emit_json({"error": exc.message, "duplicates": exc.candidates})
         raise
-    finally:
-        desk.close()
     if args.json:
         emit_json(carer)
     else:
@@ -132,12 +129,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     changes = read_field_options(args, CarerFields)
-    desk = sign_in(args)
-    try:
-        with desk.transaction() as tx:
-            carer = carers.update(tx, args.carer_id, changes)  # type: ignore[arg-type]
-    finally:
-        desk.close()
+    with signed_in(args) as desk, desk.transaction() as tx:
+        carer = carers.update(tx, args.carer_id, changes)  # type: ignore[arg-type]
     if args.json:
         emit_json(carer)
     else:
@@ -146,13 +139,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
-        with desk.read() as tx:
-            carer = carers.get_carer(tx, args.carer_id)
-            record = record_json(tx, carer)
-    finally:
-        desk.close()
+    with signed_in(args) as desk, desk.read() as tx:
+        carer = carers.get_carer(tx, args.carer_id)
+        record = record_json(tx, carer)
     if args.json:
         emit_json(record)
         return ExitCode.OK
@@ -175,12 +164,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_find(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
-        with desk.read() as tx:
-            result = search.find_carers(tx, args.query, limit=args.limit)
-    finally:
-        desk.close()
+    with signed_in(args) as desk, desk.read() as tx:
+        result = search.find_carers(tx, args.query, limit=args.limit)
     if args.json:
         emit_json(
             {
@@ -211,25 +196,15 @@ def cmd_erase(args: argparse.Namespace) -> int:
         if answer.strip() != "ERASE":
             say("Nothing was erased.")
             return ExitCode.USER_ERROR
-    desk = sign_in(args)
-    try:
-        with desk.transaction() as tx:
-            erasure.erase_carer(tx, args.carer_id)
-    finally:
-        desk.close()
+    with signed_in(args) as desk, desk.transaction() as tx:
+        erasure.erase_carer(tx, args.carer_id)
     say("The carer's personal data has been erased.")
     return ExitCode.OK
 
 
 def cmd_card_queue(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
-        with desk.transaction() as tx:
-            card = cards.queue_card(
-                tx, args.carer_id, kind=CardKind(args.kind) if args.kind else None
-            )
-    finally:
-        desk.close()
+    with signed_in(args) as desk, desk.transaction() as tx:
+        card = cards.queue_card(tx, args.carer_id, kind=CardKind(args.kind) if args.kind else None)
     if args.json:
         emit_json(card)
     else:
@@ -238,13 +213,9 @@ def cmd_card_queue(args: argparse.Namespace) -> int:
 
 
 def cmd_card_show(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
-        with desk.read() as tx:
-            card = cards.find_card(tx, args.number)
-            history = cards.card_history(tx, card.id)
-    finally:
-        desk.close()
+    with signed_in(args) as desk, desk.read() as tx:
+        card = cards.find_card(tx, args.number)
+        history = cards.card_history(tx, card.id)
     if args.json:
         emit_json({"card": card, "history": history})
     else:
@@ -257,13 +228,9 @@ def cmd_card_show(args: argparse.Namespace) -> int:
 
 
 def cmd_card_lost(args: argparse.Namespace) -> int:
-    desk = sign_in(args)
-    try:
-        with desk.transaction() as tx:
-            card = cards.find_card(tx, args.number)
-            new = cards.report_lost(tx, card.id, stolen=args.stolen)
-    finally:
-        desk.close()
+    with signed_in(args) as desk, desk.transaction() as tx:
+        card = cards.find_card(tx, args.number)
+        new = cards.report_lost(tx, card.id, stolen=args.stolen)
     if args.json:
         emit_json(new)
     else:

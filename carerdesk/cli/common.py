@@ -9,6 +9,8 @@ import json
 import os
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +65,16 @@ def sign_in(args: Any) -> Desk:
         username = ask("Username: ", "CARERDESK_USER", secret=False)
     password = ask("Password: ", "CARERDESK_PASSWORD")
     return open_desk(db_path(args), username.strip(), password)
+
+
+@contextmanager
+def signed_in(args: Any) -> Iterator[Desk]:
+    """Sign in for one command; the desk is closed however the command ends."""
+    desk = sign_in(args)
+    try:
+        yield desk
+    finally:
+        desk.close()
 
 
 def jsonable(value: Any) -> Any:
