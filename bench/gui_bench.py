@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtTest import QTest
 from sqlalchemy import text
 
@@ -94,7 +95,7 @@ def run(carers: int, *, words: int = 120, records: int = 100, seed: int = 5) -> 
         record = window.page("carer")
         print(f"Opening {records} records...", file=sys.stderr)
         for row in people[:records]:
-            carer_id = row[0]
+            carer_id = uuid.UUID(bytes=row[0])
             done: list[object] = []
             record.loaded.connect(done.append)  # type: ignore[attr-defined]
             start = time.perf_counter()
@@ -102,7 +103,7 @@ def run(carers: int, *, words: int = 120, records: int = 100, seed: int = 5) -> 
             _wait(lambda d=done: bool(d))
             opens.append((time.perf_counter() - start) * 1000)
             record.loaded.disconnect(done.append)  # type: ignore[attr-defined]
-            QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+            window.focus_search()
             _wait(lambda: not window.worker.busy)
         window.close()
     app.processEvents()

@@ -13,6 +13,7 @@ from carerdesk.logs import setup_logging
 from carerdesk.store.paths import key_path
 from carerdesk.ui.errors import install_excepthook
 from carerdesk.ui.first_run import FirstRunWizard
+from carerdesk.ui.gc_guard import GuiThreadGarbageCollector
 from carerdesk.ui.main_window import MainWindow
 from carerdesk.ui.sign_in import SignInDialog
 from carerdesk.ui.theme import apply_theme
@@ -24,6 +25,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("carerdesk")
     app.setOrganizationName("carerdesk")
+    if not hasattr(app, "_carerdesk_gc"):
+        app._carerdesk_gc = GuiThreadGarbageCollector(app)  # type: ignore[attr-defined]
     apply_theme(app, larger_text=bool(QSettings().value("larger_text", False, type=bool)))  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
 

@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -40,7 +42,14 @@ from carerdesk.models.enums import (
     YesNo,
 )
 from carerdesk.services.carers import CarerFields, derive_carer_type
-from carerdesk.ui.widgets import FieldWithError, add_row, check_box, choice_combo, set_combo_value
+from carerdesk.ui.widgets import (
+    FieldWithError,
+    add_row,
+    check_box,
+    choice_combo,
+    on_leave,
+    set_combo_value,
+)
 from carerdesk.validation import (
     age_on,
     check_date_of_birth,
@@ -56,9 +65,9 @@ DATE_FIELDS = (
 )  # fmt: skip
 CONSENTS = (
     ("consent_keep_record", "Agrees to us &keeping their record"),
-    ("consent_contact", "Agrees to be &contacted"),
-    ("consent_share_gp", "Agrees to share with their &GP"),
-    ("consent_share_partners", "Agrees to share with &partner organisations"),
+    ("consent_contact", "Agrees to be contacted"),
+    ("consent_share_gp", "Agrees to share with their GP"),
+    ("consent_share_partners", "Agrees to share with partner organisations"),
 )
 _PARENT_OR_FORMER = (CarerType.PARENT_CARER, CarerType.FORMER_CARER)
 
@@ -68,12 +77,24 @@ def uk_date(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
 
 
+def carer_type_text(kind: CarerType) -> str:
+    """The type as a phrase: "Adult carer", "Young carer (under 18)"."""
+    return kind.label if "carer" in kind.label.lower() else f"{kind.label} carer"
+
+
 def _group(title: str) -> tuple[QGroupBox, QFormLayout]:
     box = QGroupBox(title)
     form = QFormLayout(box)
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     return box, form
+
+
+def _was_chosen(carer: Carer | None) -> bool:
+    """Whether the stored type was picked by hand rather than worked out from age."""
+    if carer is None or carer.carer_type is CarerType.ADULT:
+        return False
+    return carer.carer_type in _PARENT_OR_FORMER or carer.date_of_birth is None
 
 
 class CarerForm(QScrollArea):
@@ -88,13 +109,14 @@ class CarerForm(QScrollArea):
         self.setObjectName("carerForm")
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field
         self._today = today
         self.young_max_age = 17
         self.young_adult_max_age = 25
         self.rows: dict[str, FieldWithError] = {}
         self.edits: dict[str, QLineEdit] = {}
         self.combos: dict[str, tuple[QComboBox, type[Choice]]] = {}
-        self.boxes = {}
+        self.boxes: dict[str, QCheckBox] = {}
         self.texts: dict[str, QPlainTextEdit] = {}
         self._chain: list[QWidget] = []
         self._baseline: dict[str, Any] = {}
@@ -111,7 +133,7 @@ class CarerForm(QScrollArea):
         row = add_row(form, label, edit, name)
         self.rows[name], self.edits[name] = row, edit
         edit.returnPressed.connect(self.submitted)
-        edit.editingFinished.connect(lambda: self._leave(name, check))
+        on_leave(edit, check or tidy, row)
         self._chain.append(edit)
         return edit
 
@@ -138,14 +160,15 @@ class CarerForm(QScrollArea):
 
     def _build(self) -> None:
         name, f = _group("Name")
-        self._line(f, "Tit&le", "title", max_length=20, placeholder="for example Mrs, Mr, Mx, Dr")
-        self._line(f, "&First name", "first_name")
+        self._line(f, "Title", "title", max_length=20, placeholder="for example Mrs, Mr, Mx, Dr")
+        self._line(f, "First &name", "first_name")
         self._line(f, "&Last name", "last_name")
-        self._line(f, "Pr&eferred name", "preferred_name", placeholder="if they go by another name")
+        self._line(f, "Preferred name", "preferred_name", placeholder="if they go by another name")
 
         born, f = _group("Date of birth")
-        self._line(f, "Date of &birth", "date_of_birth", max_length=10, placeholder="dd/mm/yyyy",
-                   check=self._check_dob)
+        dob = self._line(f, "Date of &birth", "date_of_birth", max_length=10,
+                         placeholder="dd/mm/yyyy", check=self._check_dob)
+        dob.editingFinished.connect(self._update_type)
         self.age_label = QLabel()
         self.age_label.setObjectName("ageLabel")
         self.age_label.setWordWrap(True)
@@ -153,16 +176,16 @@ class CarerForm(QScrollArea):
 
         home, f = _group("Address")
         for i in (1, 2, 3):
-            self._line(f, f"Address line &{i}", f"address_line{i}", max_length=120)
+            self._line(f, f"Address line {i}", f"address_line{i}", max_length=120)
         self._line(f, "&Town", "town")
-        self._line(f, "Post&code", "postcode", max_length=10, placeholder="for example SG1 1AA",
+        self._line(f, "&Postcode", "postcode", max_length=10, placeholder="for example SG1 1AA",
                    check=normalise_postcode)
 
         contact, f = _group("Contact")
-        self._line(f, "P&hone", "phone", max_length=30, check=normalise_phone)
-        self._line(f, "&Other phone", "phone_other", max_length=30, check=normalise_phone)
+        self._line(f, "Phone", "phone", max_length=30, check=normalise_phone)
+        self._line(f, "Other phone", "phone_other", max_length=30, check=normalise_phone)
         self._line(f, "E&mail", "email", max_length=200, check=normalise_email)
-        self._combo(f, "Preferred &contact", "preferred_contact", PreferredContact)
+        self._combo(f, "Preferred contact", "preferred_contact", PreferredContact)
 
         caring, f = _group("About their caring")
         kind = self._combo(f, "Carer t&ype", "carer_type", CarerType,
@@ -173,12 +196,12 @@ class CarerForm(QScrollArea):
         self.type_label.setWordWrap(True)
         f.addRow("", self.type_label)
         self._line(f, "Local &authority area", "area")
-        self._combo(f, "Caring &hours a week", "caring_hours", CaringHours)
+        self._combo(f, "Caring hours a week", "caring_hours", CaringHours)
         self._combo(f, "Lives with the cared-for person", "lives_with_cared_for", YesNo)
         self._combo(f, "Has a disability themselves", "own_disability", YesNo)
-        self._combo(f, "E&mployment", "employment", Employment)
+        self._combo(f, "Employment", "employment", Employment)
         self._combo(f, "How they heard of us", "referral_source", ReferralSource)
-        self._line(f, "GP &practice", "gp_practice", max_length=120)
+        self._line(f, "GP practice", "gp_practice", max_length=120)
 
         consent = QGroupBox("Consent")
         box_layout = QVBoxLayout(consent)
@@ -193,7 +216,7 @@ class CarerForm(QScrollArea):
         box_layout.addWidget(self.consent_line)
 
         monitoring, f = _group("Monitoring")
-        self._combo(f, "&Gender", "gender", Gender)
+        self._combo(f, "Gender", "gender", Gender)
         self._combo(f, "Eth&nicity", "ethnicity", Ethnicity)
 
         assessment, f = _group("Carer's assessment")
@@ -206,7 +229,7 @@ class CarerForm(QScrollArea):
                    placeholder="dd/mm/yyyy", check=self._date_check(future_ok=True))
 
         notes, f = _group("Notes")
-        self._text(f, "No&tes", "notes")
+        self._text(f, "Notes", "notes")
         self.allowances, f = _group("Young carer allowances")
         self._text(f, "What their school or college allows", "young_carer_allowances")
 
@@ -227,23 +250,10 @@ class CarerForm(QScrollArea):
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(3, 1)
         self.setWidget(body)
-        for a, b in zip(self._chain, self._chain[1:], strict=False):
+        for a, b in itertools.pairwise(self._chain):
             QWidget.setTabOrder(a, b)
 
     # -- checks as the user leaves a field -------------------------------------
-
-    def _leave(self, name: str, check: Callable[[str], str | None] | None) -> None:
-        edit, row = self.edits[name], self.rows[name]
-        try:
-            tidied = check(edit.text()) if check is not None else tidy(edit.text())
-        except ValueError as exc:
-            row.set_error(str(exc))
-            return
-        row.set_error(None)
-        if tidied is not None and tidied != edit.text():
-            edit.setText(tidied)
-        if name == "date_of_birth":
-            self._update_type()
 
     def _check_dob(self, text: str) -> str | None:
         dob = check_date_of_birth(parse_date(text), self._today())
@@ -262,7 +272,8 @@ class CarerForm(QScrollArea):
 
     def _dob(self) -> date | None:
         try:
-            return check_date_of_birth(parse_date(self.edits["date_of_birth"].text()), self._today())
+            typed = parse_date(self.edits["date_of_birth"].text())
+            return check_date_of_birth(typed, self._today())
         except ValueError:
             return None
 
@@ -290,9 +301,14 @@ class CarerForm(QScrollArea):
             why = "add a date of birth to work it out"
         else:
             why = "as chosen, until a date of birth is given"
-        self.type_label.setText(f"Recorded as: {kind.label} ({why}).")
+        self.type_label.setText(f"Recorded as: {carer_type_text(kind)} ({why}).")
         has_text = bool(self.texts["young_carer_allowances"].toPlainText().strip())
         self.allowances.setVisible(kind is CarerType.YOUNG_CARER or has_text)
+
+    @property
+    def focus_chain(self) -> list[QWidget]:
+        """The fields in Tab order, for pages that put buttons before or after them."""
+        return list(self._chain)
 
     # -- loading and reading -----------------------------------------------------
 
@@ -304,9 +320,7 @@ class CarerForm(QScrollArea):
             edit.setText(uk_date(value) if name in DATE_FIELDS else (value or ""))
         for name, (combo, _choices) in self.combos.items():
             value = getattr(carer, name, None)
-            if name == "carer_type" and value not in _PARENT_OR_FORMER and (
-                carer is None or carer.date_of_birth is not None
-            ):
+            if name == "carer_type" and not _was_chosen(carer):
                 value = None  # shown as worked out from their age
             set_combo_value(combo, value)
         for name, box in self.boxes.items():
@@ -347,6 +361,10 @@ class CarerForm(QScrollArea):
     def is_dirty(self) -> bool:
         return self._snapshot() != self._baseline
 
+    def mark_clean(self) -> None:
+        """What is shown now has been saved: count changes from here."""
+        self._baseline = self._snapshot()
+
     def values(self) -> CarerFields:
         """The changed fields. Raises ``InvalidValue`` for a date that cannot be read."""
         now = self._snapshot()
@@ -363,8 +381,7 @@ class CarerForm(QScrollArea):
         if "carer_type" in changed and changed["carer_type"] is None:
             # Back to "work it out from their age": any non-chosen type does that.
             changed["carer_type"] = CarerType.ADULT
-        return CarerFields(**{k: v or None if isinstance(v, str) else v
-                              for k, v in changed.items()})
+        return CarerFields(**changed)
 
     # -- errors ------------------------------------------------------------------
 

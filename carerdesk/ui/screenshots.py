@@ -17,12 +17,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication  # noqa: E402
-from PySide6.QtWidgets import QWidget  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+from sqlalchemy import text
 
-from carerdesk.demo import build_demo  # noqa: E402
-from carerdesk.desk import Desk, open_desk  # noqa: E402
+from carerdesk.demo import build_demo
+from carerdesk.desk import Desk, open_desk
 
 
 def _settle(condition: Callable[[], bool] = lambda: True, seconds: float = 10.0) -> None:

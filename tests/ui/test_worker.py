@@ -67,3 +67,20 @@ def test_errors_go_to_the_error_callback(qtbot, desk):
     finally:
         worker.stop()
     assert errors[0].message == "Plain problem."  # type: ignore[attr-defined]
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    import gc
+
+    from carerdesk.ui.gc_guard import GuiThreadGarbageCollector
+
+    guard = GuiThreadGarbageCollector()
+    try:
+        assert not gc.isenabled()
+        for _ in range(guard.thresholds[0] + 10):
+            [[]].append([])  # cyclic-ish allocations push the generation-0 count up
+        guard.check()
+        assert gc.get_count()[0] <= guard.thresholds[0]
+    finally:
+        guard.stop()
+    assert gc.isenabled()
