@@ -59,6 +59,8 @@ class AppController:
         self.window = MainWindow(desk)
         self.window.signed_out.connect(self._after_sign_out)
         self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
         return True
 
     def _after_sign_out(self) -> None:
