@@ -21,6 +21,14 @@ from carerdesk.ui.navigator import Navigator
 from carerdesk.ui.search_model import PAGE, SearchResultsModel
 from carerdesk.ui.worker import DbWorker
 
+_COLUMN_SAMPLES = (
+    "Date of birth",
+    "WD18 0AA",
+    "Hemel Hempstead",
+    "DEM-000000-00 (replaced)",
+    "Withdrawn",
+)
+
 
 class FindPage(QWidget):
     """Shows what the search box finds; Enter or double-click opens a carer."""
@@ -59,8 +67,13 @@ class FindPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from sample text, set once: sizing to contents on every keystroke
+        # costs more than the search itself.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        for column, sample in enumerate(_COLUMN_SAMPLES, start=1):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self.table.activated.connect(self._open_index)
         self.table.doubleClicked.connect(self._open_index)
         self.count = QLabel()
