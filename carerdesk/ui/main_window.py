@@ -447,7 +447,22 @@ class MainWindow(QMainWindow):
         if not self.close():
             self._closing_for_sign_out = False
 
+    def _has_unsaved_work(self) -> bool:
+        return any(
+            getattr(page, "has_unsaved_changes", lambda: False)()
+            for page in self._page_by_name.values()
+        )
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._locked and self._has_unsaved_work():
+            # Closing now would throw away someone's typing, and a locked desk must
+            # not show what it was: ask for the password first.
+            self.lock_screen.error.setText(
+                "There are unsaved changes. Unlock first to save or discard them."
+            )
+            self.lock_screen.error.show()
+            event.ignore()
+            return
         if not self._locked and not self._leave_current_page():
             event.ignore()
             return

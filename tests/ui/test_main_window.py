@@ -145,3 +145,16 @@ def _visible_text(window) -> str:  # type: ignore[no-untyped-def]
                       for c in range(m.columnCount())]  # fmt: skip
     return " ".join(parts)
 
+
+
+def test_a_locked_desk_with_unsaved_typing_will_not_close(qtbot, window):
+    window.show_page("register")
+    register = window.page("register")
+    register.form.edits["first_name"].setText("Half-typed")
+    assert register.has_unsaved_changes()
+    window.lock()
+    assert window.close() is False
+    assert window.isVisible()
+    assert "Unlock first" in window.lock_screen.error.text()
+    window.unlock()
+    register.discard_changes()
