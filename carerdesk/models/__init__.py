@@ -6,6 +6,7 @@ from carerdesk.models.cards import Card, CardEvent, PrintBatch
 from carerdesk.models.carers import CaredFor, Carer, CarerPhoto, EmergencyPlan
 from carerdesk.models.offers import Business, Offer
 from carerdesk.models.scheme import LocalInfo, SchemeSettings, Site
+from carerdesk.models.signing import SigningKey
 from carerdesk.models.users import User
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Offer",
     "PrintBatch",
     "SchemeSettings",
+    "SigningKey",
     "Site",
     "Synced",
     "User",

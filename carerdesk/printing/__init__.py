@@ -1,0 +1,1 @@
+"""PDF print-outs with reportlab: cards, leaflets, letters, labels, posters, stickers."""
