@@ -94,9 +94,7 @@ def _body(data: TokenData) -> bytes:
     return (
         struct.pack(">BBB", VERSION, data.key_no, len(site))
         + site
-        + struct.pack(
-            ">IHB", data.serial, (data.expires_on - _EPOCH).days, _KINDS.index(data.kind)
-        )
+        + struct.pack(">IHB", data.serial, (data.expires_on - _EPOCH).days, _KINDS.index(data.kind))
     )
 
 
@@ -190,6 +188,12 @@ def verify(tx: Tx, payload: str) -> Verification:
     facts = dict(card_number=data.card_number, expires_on=data.expires_on, kind=data.kind,
                  site=data.site)  # fmt: skip
     if key is None:
+        if tx.session.exec(select(SigningKey).where(SigningKey.site == data.site)).first():
+            # We know this site's keys, and none has this number: altered.
+            return Verification(
+                CardCheck.FORGED, "This card's code has been altered: it is not genuine.",
+                **facts,
+            )  # fmt: skip
         return Verification(
             CardCheck.UNKNOWN,
             "This card comes from a site whose keys this database does not have yet.",

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from carerdesk import __version__
-from carerdesk.cli import admin, carers
+from carerdesk.cli import admin, carers, printing
 from carerdesk.cli.common import ExitCode
 from carerdesk.errors import CarerdeskError
 from carerdesk.logs import setup_logging
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     admin.register(sub)
     carers.register(sub)
+    printing.register(sub)
     return parser
 
 

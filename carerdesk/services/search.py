@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import text
 
+from carerdesk import cardsign
 from carerdesk.cardnumbers import looks_like_card_number, parse_card_number
 from carerdesk.desk import Tx
 from carerdesk.models.enums import CardStatus, CarerStatus, CarerType
@@ -144,6 +145,8 @@ def find_carers(tx: Tx, query: str, *, limit: int = DEFAULT_LIMIT) -> SearchResu
     query = query.strip()
     if not query:
         return SearchResult(hits=[])
+    if cardsign.looks_like_token(query):
+        return _find_by_token(tx, query)
     if looks_like_card_number(query):
         return _find_by_card(tx, query)
     match = fts_query(query)
@@ -170,6 +173,17 @@ def find_carers(tx: Tx, query: str, *, limit: int = DEFAULT_LIMIT) -> SearchResu
         params,
     ).all()
     return SearchResult(hits=[_hit(r) for r in rows])
+
+
+def _find_by_token(tx: Tx, payload: str) -> SearchResult:
+    """A scanned QR code: check its signature, then open the card's carer."""
+    check = cardsign.verify(tx, payload)
+    if check.result is cardsign.CardCheck.FORGED or check.card_number is None:
+        return SearchResult(hits=[], message=check.message)
+    found = _find_by_card(tx, check.card_number)
+    if check.result is cardsign.CardCheck.VALID:
+        return found
+    return replace(found, message=check.message)
 
 
 def _find_by_card(tx: Tx, query: str) -> SearchResult:
