@@ -69,7 +69,7 @@ def test_lost_card_verifies_as_lost_and_replacement_as_valid(desk):
 
 
 def test_revoked_and_erased_cards_verify_as_revoked(desk):
-    carer, card, payload = _card(desk)
+    carer, _, payload = _card(desk)
     with desk.transaction() as tx:
         erasure.erase_carer(tx, carer.id)
     assert _check(desk, payload).result is CardCheck.REVOKED
