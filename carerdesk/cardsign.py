@@ -35,6 +35,7 @@ VERSION = 1
 _EPOCH = date(2000, 1, 1)
 _KINDS = (CardKind.STANDARD, CardKind.YOUNG_CARER, CardKind.EMERGENCY)
 _SHAPE = re.compile(r"^CD:[A-Z2-7]{20,}$")
+_SITE = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")
 
 
 class CardCheck(StrEnum):
@@ -114,8 +115,10 @@ def decode(payload: str) -> tuple[TokenData, bytes, bytes]:
     version, key_no, n = struct.unpack(">BBB", raw[:3])
     if version != VERSION or len(raw) != 3 + n + 7 + 64:
         raise ValueError("unknown layout")
-    site = raw[3 : 3 + n].decode("ascii")
+    site = raw[3 : 3 + n].decode("ascii", errors="replace")
     serial, days, kind = struct.unpack(">IHB", raw[3 + n : 3 + n + 7])
+    if not _SITE.match(site) or kind >= len(_KINDS):
+        raise ValueError("not a card payload")
     body, signature = raw[: 3 + n + 7], raw[3 + n + 7 :]
     data = TokenData(key_no, site, serial, _EPOCH + timedelta(days=days), _KINDS[kind])
     return data, body, signature

@@ -117,3 +117,12 @@ def test_scanning_a_forged_code_finds_nobody_and_says_so(desk):
     with desk.read() as tx:
         result = search.find_carers(tx, forged)
     assert result.hits == [] and "not genuine" in (result.message or "")
+
+
+def test_a_code_with_a_garbled_site_is_forged_not_a_crash(desk):
+    import base64
+    import struct
+
+    body = struct.pack(">BBB", 1, 1, 3) + b"T@T" + struct.pack(">IHB", 1, 9000, 0)
+    payload = "CD:" + base64.b32encode(body + bytes(64)).decode().rstrip("=")
+    assert _check(desk, payload).result is CardCheck.FORGED

@@ -166,9 +166,9 @@ def _date(text: str) -> Any:
 
 
 def cmd_letters(args: argparse.Namespace) -> int:
+    when = _date(args.expiring_before)
     from carerdesk.services import print_docs
 
-    when = _date(args.expiring_before)
     report = _write_pdf(
         args, lambda tx, fh: print_docs.render_renewal_letters(tx, fh, expiring_before=when),
         write=False,
@@ -177,9 +177,9 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
 
 def cmd_labels(args: argparse.Namespace) -> int:
+    when = _date(args.expiring_before)
     from carerdesk.services import print_docs
 
-    when = _date(args.expiring_before)
     report = _write_pdf(
         args, lambda tx, fh: print_docs.render_labels(tx, fh, expiring_before=when), write=False
     )
