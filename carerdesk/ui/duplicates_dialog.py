@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,8 +33,8 @@ from carerdesk.errors import CarerdeskError, InvalidValue
 from carerdesk.models.enums import CarerStatus
 from carerdesk.services import carers, erasure
 from carerdesk.services.carers import DuplicateCandidate
-from carerdesk.ui.carer_form import uk_date
 from carerdesk.ui.errors import show_problem
+from carerdesk.ui.tables import Column, RowsModel, uk_date
 from carerdesk.ui.widgets import FieldWithError, add_row, error_label, set_error
 from carerdesk.ui.worker import DbWorker
 from carerdesk.validation import parse_date
@@ -44,38 +44,19 @@ _CLOSE_REASONS = (
     ("They have died", CarerStatus.DECEASED),
     ("They no longer want support", CarerStatus.WITHDRAWN),
 )
-_COLUMNS = ("Name", "Date of birth", "Postcode", "Why it looks the same")
+_COLUMNS: list[Column[DuplicateCandidate]] = [
+    Column("Name", lambda c: c.name),
+    Column("Date of birth", lambda c: uk_date(c.date_of_birth)),
+    Column("Postcode", lambda c: c.postcode or ""),
+    Column("Why it looks the same", lambda c: c.reason),
+]
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class DuplicatesModel(QAbstractTableModel):
-    """The carers already registered who look like the one being typed in."""
-
-    def __init__(self, candidates: list[DuplicateCandidate], parent: Any = None) -> None:
-        super().__init__(parent)
-        self.candidates = list(candidates)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.candidates)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        c = self.candidates[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (c.name, uk_date(c.date_of_birth), c.postcode or "", c.reason)[index.column()]
-        if role == Qt.ItemDataRole.UserRole:
-            return c.carer_id
-        return None
+def duplicates_model(candidates: list[DuplicateCandidate], parent: Any = None) -> RowsModel:
+    """The likely duplicates as a table (``UserRole`` gives the candidate)."""
+    model: RowsModel[DuplicateCandidate] = RowsModel(_COLUMNS, parent)
+    model.set_rows(candidates)
+    return model
 
 
 class DuplicatesDialog(QDialog):
@@ -102,7 +83,7 @@ class DuplicatesDialog(QDialog):
         )
         intro.setWordWrap(True)
 
-        self.model = DuplicatesModel(candidates, self)
+        self.model = duplicates_model(candidates, self)
         self.table = QTableView()
         self.table.setObjectName("duplicatesTable")
         self.table.setAccessibleName("Carers already registered who look the same")
@@ -144,10 +125,8 @@ class DuplicatesDialog(QDialog):
         self.table.setFocus()
 
     def selected_carer_id(self) -> uuid.UUID | None:
-        row = self.table.currentIndex().row()
-        if not 0 <= row < len(self.model.candidates):
-            row = 0 if self.model.candidates else -1
-        return self.model.candidates[row].carer_id if row >= 0 else None
+        candidate = self.model.row_at(self.table.currentIndex().row()) or self.model.row_at(0)
+        return candidate.carer_id if candidate is not None else None
 
     def _open(self) -> None:
         carer_id = self.selected_carer_id()

@@ -2,83 +2,67 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from carerdesk.services.search import CarerHit
+from carerdesk.ui.tables import Column, Index, RowsModel, uk_date
 
 PAGE = 50
-_COLUMNS = ("Name", "Date of birth", "Postcode", "Town", "Card", "Status")
-
-Index = QModelIndex | QPersistentModelIndex
 
 
-def _uk_date(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+def _name(hit: CarerHit) -> str:
+    if hit.preferred_name and hit.preferred_name not in hit.name:
+        return f"{hit.name} ({hit.preferred_name})"
+    return hit.name
 
 
-class SearchResultsModel(QAbstractTableModel):
+def _card(hit: CarerHit) -> str:
+    if not hit.card_number:
+        return ""
+    if hit.card_status is None:
+        return hit.card_number
+    return f"{hit.card_number} ({hit.card_status.label.lower()})"
+
+
+_COLUMNS: list[Column[CarerHit]] = [
+    Column("Name", _name),
+    Column("Date of birth", lambda h: uk_date(h.date_of_birth)),
+    Column("Postcode", lambda h: h.postcode or ""),
+    Column("Town", lambda h: h.town or ""),
+    Column("Card", _card),
+    Column("Status", lambda h: h.status.label),
+]
+
+
+class SearchResultsModel(RowsModel[CarerHit]):
     """Rows of ``CarerHit``. ``canFetchMore`` asks the page for the next batch."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.hits: list[CarerHit] = []
+        super().__init__(_COLUMNS, parent)
         self.query = ""
         self.more_available = False
-        self.fetch_more_requested: Any = None  # set by the page: callable(query, limit)
+        self.fetch_more_requested: Callable[[str, int], None] | None = None
+
+    @property
+    def hits(self) -> list[CarerHit]:
+        return self.rows
 
     def set_results(self, query: str, hits: list[CarerHit], limit: int) -> None:
-        self.beginResetModel()
         self.query = query
-        self.hits = list(hits)
         self.more_available = len(hits) >= limit
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.hits)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _COLUMNS[section]
-        return None
+        self.set_rows(hits)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        hit = self.hits[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            col = index.column()
-            if col == 0:
-                if hit.preferred_name and hit.preferred_name not in hit.name:
-                    return f"{hit.name} ({hit.preferred_name})"
-                return hit.name
-            if col == 1:
-                return _uk_date(hit.date_of_birth)
-            if col == 2:
-                return hit.postcode or ""
-            if col == 3:
-                return hit.town or ""
-            if col == 4:
-                if not hit.card_number:
-                    return ""
-                return (
-                    f"{hit.card_number} ({hit.card_status.label.lower()})"
-                    if hit.card_status
-                    else hit.card_number
-                )
-            if col == 5:
-                return hit.status.label
-        if role == Qt.ItemDataRole.UserRole:
-            return hit.carer_id
-        return None
+        if role == Qt.ItemDataRole.UserRole and index.isValid():
+            hit = self.row_at(index.row())
+            return hit.carer_id if hit is not None else None
+        return super().data(index, role)
 
     def hit_at(self, row: int) -> CarerHit | None:
-        return self.hits[row] if 0 <= row < len(self.hits) else None
+        return self.row_at(row)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return (
@@ -86,6 +70,6 @@ class SearchResultsModel(QAbstractTableModel):
         )
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if self.canFetchMore(parent):
+        if self.canFetchMore(parent) and self.fetch_more_requested is not None:
             self.more_available = False  # until the next batch arrives
-            self.fetch_more_requested(self.query, len(self.hits) + PAGE)
+            self.fetch_more_requested(self.query, len(self.rows) + PAGE)
