@@ -70,18 +70,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _write_pdf(
-    args: argparse.Namespace, render: Callable[[Tx, BinaryIO], RenderReport], *, write: bool
+    args: argparse.Namespace, render: Callable[[Tx, BinaryIO], RenderReport]
 ) -> RenderReport:
-    """Render inside one transaction into a temp file beside ``--out``, then move it there."""
+    """Render inside one transaction (it records who printed what) into a temp file
+    beside ``--out``, then move it there."""
     out = Path(args.out).expanduser()
     if not out.parent.is_dir():
         raise CarerdeskError("The folder for the PDF does not exist.")
     fd, tmp = tempfile.mkstemp(prefix=".carerdesk-", suffix=".pdf", dir=out.parent)
     try:
-        with os.fdopen(fd, "wb") as fh, signed_in(args) as desk:
-            context = desk.transaction() if write else desk.read()
-            with context as tx:
-                report = render(tx, fh)
+        with os.fdopen(fd, "wb") as fh, signed_in(args) as desk, desk.transaction() as tx:
+            report = render(tx, fh)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -141,7 +140,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
             batch["batch_id"] = str(made.id)
         return report
 
-    report = _write_pdf(args, render, write=args.mark_printed)
+    report = _write_pdf(args, render)
     return _finish(args, report, batch)
 
 
@@ -153,7 +152,6 @@ def cmd_leaflet(args: argparse.Namespace) -> int:
         lambda tx, fh: print_docs.render_leaflet(
             tx, fh, areas=args.area, carer_id=args.carer, large=args.large
         ),
-        write=False,
     )
     return _finish(args, report)
 
@@ -170,8 +168,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
     from carerdesk.services import print_docs
 
     report = _write_pdf(
-        args, lambda tx, fh: print_docs.render_renewal_letters(tx, fh, expiring_before=when),
-        write=False,
+        args, lambda tx, fh: print_docs.render_renewal_letters(tx, fh, expiring_before=when)
     )  # fmt: skip
     return _finish(args, report)
 
@@ -180,18 +177,14 @@ def cmd_labels(args: argparse.Namespace) -> int:
     when = _date(args.expiring_before)
     from carerdesk.services import print_docs
 
-    report = _write_pdf(
-        args, lambda tx, fh: print_docs.render_labels(tx, fh, expiring_before=when), write=False
-    )
+    report = _write_pdf(args, lambda tx, fh: print_docs.render_labels(tx, fh, expiring_before=when))
     return _finish(args, report)
 
 
 def cmd_poster(args: argparse.Namespace) -> int:
     from carerdesk.services import print_docs
 
-    report = _write_pdf(
-        args, lambda tx, fh: print_docs.render_poster(tx, fh, size=args.size), write=False
-    )
+    report = _write_pdf(args, lambda tx, fh: print_docs.render_poster(tx, fh, size=args.size))
     return _finish(args, report)
 
 
@@ -203,6 +196,5 @@ def cmd_sticker(args: argparse.Namespace) -> int:
         lambda tx, fh: print_docs.render_sticker(
             tx, fh, business_id=args.business, shape=args.shape
         ),
-        write=False,
     )
     return _finish(args, report)

@@ -73,10 +73,10 @@ def test_printing_an_empty_queue_says_so_and_writes_nothing(cli, tmp_path, recov
 
 def test_print_leaflet_letters_labels_poster(cli, tmp_path, recovery_key):
     pytest.importorskip("carerdesk.services.print_docs")
-    for argv in (["leaflet"], ["leaflet", "--large"], ["poster", "--size", "A3"],
+    for n, argv in enumerate((["leaflet"], ["leaflet", "--large"], ["poster", "--size", "A3"],
                  ["letters", "--expiring-before", "2099-01-01"],
-                 ["labels", "--expiring-before", "01/01/2099"], ["sticker"]):  # fmt: skip
-        out = tmp_path / f"{'-'.join(argv)}.pdf"
+                 ["labels", "--expiring-before", "01/01/2099"], ["sticker"])):  # fmt: skip
+        out = tmp_path / f"{n}-{argv[0]}.pdf"
         doc = ok_json(cli("print", *argv, "--out", str(out), "--json"))
         assert out.exists() and doc["pages"] >= 0
 
@@ -93,3 +93,19 @@ def test_an_unknown_layout_is_a_plain_error(cli, tmp_path, recovery_key):
     message = fails(cli("print", "cards", "--card", number, "--layout", "nope",
                         "--out", str(tmp_path / "x.pdf")))  # fmt: skip
     assert "layout" in message.lower()
+
+
+def test_printing_is_recorded_in_the_audit_trail(cli, db, tmp_path, recovery_key):
+    pytest.importorskip("carerdesk.services.print_docs")
+    from sqlmodel import select
+
+    from carerdesk.models import AuditEvent
+
+    ok_json(cli("print", "poster", "--out", str(tmp_path / "p.pdf"), "--json"))
+    desk = open_desk(db, ADMIN, ADMIN_PASSWORD)
+    try:
+        with desk.read() as tx:
+            actions = [e.action for e in tx.session.exec(select(AuditEvent)).all()]
+    finally:
+        desk.close()
+    assert any(a.startswith("print.") for a in actions)
