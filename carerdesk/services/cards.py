@@ -408,6 +408,14 @@ def queued_cards(tx: Tx) -> list[Card]:
     return _rows(tx, query.order_by(col(Card.queued_on), col(Card.created_at)))
 
 
+def printed_cards(tx: Tx) -> list[Card]:
+    """Cards printed but not yet handed over, oldest first."""
+    tx.require(Permission.FIND)
+    query = select(Card).join(Carer, col(Carer.id) == Card.carer_id)
+    query = query.where(Card.status == CardStatus.PRINTED, _kept(Card), _kept(Carer))
+    return _rows(tx, query.order_by(col(Card.updated_at)))
+
+
 def find_card(tx: Tx, number_text: str) -> Card:
     """The card with this number, however it was typed or scanned."""
     tx.require(Permission.FIND)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from carerdesk.desk import Desk
 from carerdesk.services import offers
+from carerdesk.services.permissions import Permission
 from carerdesk.ui.navigator import Navigator
 from carerdesk.ui.offers_dialogs import (
     BusinessDialog,
@@ -55,7 +56,16 @@ class OffersTab(ListTab):
         self.retire_button.clicked.connect(self.retire)
         set_choices(self.town, "All towns", [])
         set_choices(self.category, "All categories", [])
-        self._layout([*staff, self.view_button])
+        self.leaflet_button = push_button("Offers leaflet...", "offersLeafletButton")
+        self.leaflet_button.setToolTip("Print the current offers as a leaflet")
+        self.leaflet_button.setVisible(worker.desk.can(Permission.PRINT_LEAFLET))
+        self.leaflet_button.clicked.connect(self.print_leaflet)
+        self._layout([*staff, self.view_button, self.leaflet_button])
+
+    def print_leaflet(self) -> None:
+        from carerdesk.ui import print_actions
+
+        print_actions.preview_leaflet(self.worker, self, status=self.nav.notify.emit)
 
     def _extra_filters(self) -> list[QWidget]:
         return [self.due_only, self.show_retired]
@@ -168,7 +178,20 @@ class BusinessesTab(ListTab):
         self.retire_button.clicked.connect(self.retire)
         set_choices(self.town, "All towns", [])
         set_choices(self.category, "All categories", [])
-        self._layout([*staff, self.view_button])
+        self.sticker_button = push_button("Window sticker...", "stickerButton")
+        self.sticker_button.setToolTip("Print a 'carers welcome here' sticker for this business")
+        self.sticker_button.setVisible(self.can_edit)
+        self.sticker_button.clicked.connect(self.print_sticker)
+        self._layout([*staff, self.view_button, self.sticker_button])
+
+    def print_sticker(self) -> None:
+        from carerdesk.ui import print_actions
+
+        chosen = self.selected_ids()
+        print_actions.preview_sticker(
+            self.worker, self, chosen[0] if len(chosen) == 1 else None,
+            status=self.nav.notify.emit,
+        )  # fmt: skip
 
     def _reader(self) -> Callable[[Desk], Any]:
         town, category = self.town.currentData(), self.category.currentData()

@@ -40,6 +40,12 @@ def _offers(worker: DbWorker, nav: Navigator) -> QWidget:
     return OffersPage(worker, nav)
 
 
+def _print(worker: DbWorker, nav: Navigator) -> QWidget:
+    from carerdesk.ui.print_page import PrintPage
+
+    return PrintPage(worker, nav)
+
+
 def _users(worker: DbWorker, nav: Navigator) -> QWidget:
     from carerdesk.ui.users_page import UsersPage
 
@@ -56,6 +62,8 @@ PAGES: list[PageSpec] = [
     PageSpec("carer", "Carer", _carer, Permission.FIND, in_nav=False),
     PageSpec("register", "&Register a carer", _register, Permission.REGISTER, "Ctrl+N"),
     PageSpec("offers", "&Offers and businesses", _offers, Permission.FIND),
+    # No mnemonic: every free letter is taken on some page already.
+    PageSpec("print", "Printing", _print, Permission.PRINT_BATCH),
     PageSpec("users", "&Users", _users, Permission.MANAGE_USERS),
     PageSpec("settings", "Scheme &settings", _settings, Permission.SETTINGS),
 ]

@@ -416,3 +416,17 @@ def test_card_kind_given_as_plain_text_is_understood(desk):
 def test_enum_labels_do_not_bleed_between_enums():
     assert CardKind.YOUNG_CARER.label == "Young carer"
     assert CarerType.YOUNG_CARER.label == "Young carer (under 18)"
+
+
+def test_printed_cards_lists_those_waiting_to_be_handed_over(desk):
+    with desk.transaction() as tx:
+        carer = carers.register(
+            tx,
+            carers.CarerFields(first_name="Testy", last_name="Printson", consent_keep_record=True),
+        )
+        card = cards.queue_card(tx, carer.id)
+        assert cards.printed_cards(tx) == []
+        cards.mark_printed(tx, [card.id])
+        assert [c.id for c in cards.printed_cards(tx)] == [card.id]
+        cards.mark_issued(tx, [card.id])
+        assert cards.printed_cards(tx) == []

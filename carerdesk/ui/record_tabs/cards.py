@@ -95,8 +95,9 @@ class CardsTab(RecordTab):
         ], self)  # fmt: skip
         self.table = make_table(self.model, "cardsTable", "The carer's cards")
         self.history_model: RowsModel[CardEvent] = RowsModel(_HISTORY_COLUMNS, self)
-        self.history = make_table(self.history_model, "cardHistory", "History of the chosen card",
-                                  stretch=2)
+        self.history = make_table(
+            self.history_model, "cardHistory", "History of the chosen card", stretch=2
+        )
         self.history_title = heading("History of the chosen card")
         self.history_title.setObjectName("cardHistoryTitle")
         self.empty = QLabel("This carer has no cards yet.")
@@ -116,6 +117,7 @@ class CardsTab(RecordTab):
         self.renew_button = button("&Renew", "renewCard", self.renew)
         self.cancel_button = button("Ca&ncel from queue", "cancelQueued", self.cancel_queued)
         self.revoke_button = button("Revo&ke...", "revokeCard", self.revoke)
+        self.print_button = button("Print this card...", "printCard", self.print_card)
         self.revoke_button.setToolTip("Stop this card being used, without a replacement")
         may_queue = self.can(Permission.QUEUE_CARD)
         for widget in (kind_label, self.kind, self.queue_button):
@@ -127,8 +129,15 @@ class CardsTab(RecordTab):
         top.addWidget(self.queue_button)
         top.addStretch(1)
         actions = QHBoxLayout()
-        for b in (self.printed_button, self.issued_button, self.lost_button, self.renew_button,
-                  self.cancel_button, self.revoke_button):
+        for b in (
+            self.print_button,
+            self.printed_button,
+            self.issued_button,
+            self.lost_button,
+            self.renew_button,
+            self.cancel_button,
+            self.revoke_button,
+        ):
             actions.addWidget(b)
         actions.addStretch(1)
         layout = QVBoxLayout(self)
@@ -139,9 +148,19 @@ class CardsTab(RecordTab):
         layout.addLayout(actions)
         layout.addWidget(self.history_title)
         layout.addWidget(self.history, 2)
-        chain_focus(self.kind, self.queue_button, self.table, self.printed_button,
-                    self.issued_button, self.lost_button, self.renew_button, self.cancel_button,
-                    self.revoke_button, self.history)
+        chain_focus(
+            self.kind,
+            self.queue_button,
+            self.table,
+            self.print_button,
+            self.printed_button,
+            self.issued_button,
+            self.lost_button,
+            self.renew_button,
+            self.cancel_button,
+            self.revoke_button,
+            self.history,
+        )
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self._update_buttons()
 
@@ -215,18 +234,34 @@ class CardsTab(RecordTab):
             self.printed_button: self.can(Permission.PRINT_BATCH) and status is CardStatus.QUEUED,
             self.issued_button: self.can(Permission.ISSUE_CARD) and status is CardStatus.PRINTED,
             self.lost_button: self.can(Permission.REPORT_CARD) and in_hand,
-            self.renew_button: self.can(Permission.QUEUE_CARD) and in_hand
-            and card is not None and not self._has_live_follower(card),
+            self.renew_button: self.can(Permission.QUEUE_CARD)
+            and in_hand
+            and card is not None
+            and not self._has_live_follower(card),
             self.cancel_button: self.can(Permission.QUEUE_CARD) and status is CardStatus.QUEUED,
             self.revoke_button: self.can(Permission.ISSUE_CARD) and in_hand,
+            self.print_button: self.can(Permission.PRINT_BATCH)
+            and status in (CardStatus.QUEUED, CardStatus.PRINTED),
         }
         for widget, visible in shown.items():
             widget.setVisible(visible)
 
     # -- actions -------------------------------------------------------------------
 
-    def _change(self, work: Callable[[Tx], Card | None], message: Callable[[Card | None], str],
-                keep: uuid.UUID | None = None) -> None:
+    def print_card(self) -> None:
+        """Preview the selected card on the chosen layout, then print it."""
+        from carerdesk.ui import print_actions
+
+        card = self.selected()
+        if card is not None:
+            print_actions.preview_card(self.worker, self, card.id, status=self.nav.notify.emit)
+
+    def _change(
+        self,
+        work: Callable[[Tx], Card | None],
+        message: Callable[[Card | None], str],
+        keep: uuid.UUID | None = None,
+    ) -> None:
         """Run a card change; then say what happened and show the card concerned.
 
         The card ``work`` returns is selected afterwards (else the card ``keep``).
@@ -282,7 +317,9 @@ class CardsTab(RecordTab):
         if card is None:
             return
         answer = ask(
-            self, "Report a card lost or stolen", f"Was card {card.number} lost or stolen?",
+            self,
+            "Report a card lost or stolen",
+            f"Was card {card.number} lost or stolen?",
             ["&Lost", "&Stolen"],
             detail="The card stops being valid straight away, and a replacement card with a "
             "new number is queued for printing.",
@@ -293,8 +330,10 @@ class CardsTab(RecordTab):
         word = "stolen" if stolen else "lost"
         self._change(
             lambda tx: cards.report_lost(tx, card_id, stolen=stolen),
-            lambda new: f"Card {number} is now marked {word} and can no longer be used. "
-            f"The replacement is card {new.number if new else ''}, waiting to be printed.",
+            lambda new: (
+                f"Card {number} is now marked {word} and can no longer be used. "
+                f"The replacement is card {new.number if new else ''}, waiting to be printed."
+            ),
         )
 
     def renew(self) -> None:
@@ -304,33 +343,50 @@ class CardsTab(RecordTab):
         card_id, number = card.id, card.number
         self._change(
             lambda tx: cards.renew(tx, card_id),
-            lambda new: f"Renewal card {new.number if new else ''} is queued for printing. "
-            f"Card {number} stays valid until the new card is given to the carer.",
+            lambda new: (
+                f"Renewal card {new.number if new else ''} is queued for printing. "
+                f"Card {number} stays valid until the new card is given to the carer."
+            ),
         )
 
     def cancel_queued(self) -> None:
         card = self.selected()
         if card is None:
             return
-        if ask(self, "Cancel from queue", f"Take card {card.number} out of the print queue?",
-               ["&Take it out"], detail="It will not be printed. You can queue a new card "
-               "later.") != 0:
+        if (
+            ask(
+                self,
+                "Cancel from queue",
+                f"Take card {card.number} out of the print queue?",
+                ["&Take it out"],
+                detail="It will not be printed. You can queue a new card later.",
+            )
+            != 0
+        ):
             return
         card_id, number = card.id, card.number
 
         def work(tx: Tx) -> None:
             cards.cancel_queued(tx, card_id)
 
-        self._change(work, lambda _c: f"Card {number} is taken out of the print queue.",
-                     keep=card_id)
+        self._change(
+            work, lambda _c: f"Card {number} is taken out of the print queue.", keep=card_id
+        )
 
     def revoke(self) -> None:
         card = self.selected()
         if card is None:
             return
-        if ask(self, "Revoke a card", f"Stop card {card.number} being used?",
-               ["&Revoke the card"], detail="No replacement is queued. Use this when the carer "
-               "no longer needs a card.") != 0:
+        if (
+            ask(
+                self,
+                "Revoke a card",
+                f"Stop card {card.number} being used?",
+                ["&Revoke the card"],
+                detail="No replacement is queued. Use this when the carer no longer needs a card.",
+            )
+            != 0
+        ):
             return
         card_id, number = card.id, card.number
         self._change(

@@ -7,15 +7,23 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHeaderView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from carerdesk.desk import Desk
 from carerdesk.models import Carer
 from carerdesk.models.enums import CarerType
 from carerdesk.services import carer_details, carers, offers
 from carerdesk.services.offers import OfferRow
+from carerdesk.services.permissions import Permission
 from carerdesk.ui.navigator import Navigator
-from carerdesk.ui.record_tabs.common import Column, Index, RecordTab, RowsModel, make_table
+from carerdesk.ui.record_tabs.common import (
+    Column,
+    Index,
+    RecordTab,
+    RowsModel,
+    button,
+    make_table,
+)
 from carerdesk.ui.worker import DbWorker
 
 OTHER_CATEGORY = "Other offers"
@@ -92,10 +100,14 @@ def areas_note(loaded: _Loaded) -> str:
     if parts:
         text = f"Offers valid {' and '.join(parts)}, and offers valid anywhere in the scheme."
     else:
-        text = ("No area is recorded for this carer or the people they care for, so only offers "
-                "valid anywhere in the scheme are shown. Add an area to see local offers.")
-    return (f"{text} Offers meant only for some kinds of carer are shown if they include "
-            f"this carer ({loaded.carer_type.label.lower()}).")
+        text = (
+            "No area is recorded for this carer or the people they care for, so only offers "
+            "valid anywhere in the scheme are shown. Add an area to see local offers."
+        )
+    return (
+        f"{text} Offers meant only for some kinds of carer are shown if they include "
+        f"this carer ({loaded.carer_type.label.lower()})."
+    )
 
 
 class CarerOffersTab(RecordTab):
@@ -122,10 +134,25 @@ class CarerOffersTab(RecordTab):
         for column in (_OFFER, _TERMS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(lambda *_args: self.table.resizeRowsToContents())
+        self.print_button = button("Print offers &leaflet...", "printLeaflet", self.print_leaflet)
+        self.print_button.setToolTip("A printed list of these offers, for a carer without internet")
+        self.print_button.setVisible(self.can(Permission.PRINT_LEAFLET))
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count)
+        layout.addLayout(bottom)
+
+    def print_leaflet(self) -> None:
+        """Preview (then print) the leaflet of offers for this carer's areas."""
+        from carerdesk.ui import print_actions
+
+        if self.carer_id is not None:
+            print_actions.preview_leaflet(
+                self.worker, self, carer_id=self.carer_id, status=self.nav.notify.emit
+            )
 
     def reload(self) -> None:
         if self.carer_id is not None:
@@ -137,7 +164,9 @@ class CarerOffersTab(RecordTab):
         self.table.resizeRowsToContents()
         n = len(loaded.offers)
         self.count.setText(
-            "No current offers apply to these areas." if n == 0
-            else "1 offer applies to this carer." if n == 1
+            "No current offers apply to these areas."
+            if n == 0
+            else "1 offer applies to this carer."
+            if n == 1
             else f"{n} offers apply to this carer."
         )
