@@ -107,7 +107,7 @@ def take_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> list[Pat
             title = tabs.tabText(index).replace("&", "").lower().replace(" ", "_")
             shoot(window, f"record_{title.replace('-', '_')}")
 
-        for name in ("register", "offers", "users", "settings"):
+        for name in ("register", "offers", "print", "users", "settings"):
             if window.show_page(name):
                 _settle(lambda: not window.worker.busy)
                 shoot(window, name)
