@@ -99,6 +99,11 @@ class _Loaded:
     printed: list[CardRow]
 
 
+def _joined(messages: list[str]) -> str:
+    """Several readiness messages as one line: "a; b; c"."""
+    return "; ".join(m.rstrip(".") for m in messages)
+
+
 def _load(desk: Desk, layout: str) -> _Loaded:
     """The queue checked for printing on ``layout``, and the printed cards."""
     with desk.read() as tx:
@@ -116,7 +121,7 @@ def _load(desk: Desk, layout: str) -> _Loaded:
                 card.id, card.carer_id, card.number,
                 carers.display_name(tx.get(Carer, card.carer_id, "carer")),
                 card.kind, card.queued_on, batch.printed_at if batch else None,
-                "; ".join(blocking or [p.message for p in found]), bool(blocking))  # fmt: skip
+                _joined(blocking or [p.message for p in found]), bool(blocking))  # fmt: skip
 
         return _Loaded([row(c) for c in queued], [row(c) for c in printed])
 
