@@ -16,11 +16,9 @@ from __future__ import annotations
 import random
 import re
 import uuid
-from bisect import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,54 @@ from sqlalchemy import insert, text
 from sqlmodel import select
 
 from carerdesk.cardnumbers import format_card_number
+from carerdesk.demo_data import (
+    _AGE,
+    _ALLOWANCES,
+    _BRANCHES,
+    _BUSINESS_NAMES,
+    _CARD_NOTES,
+    _CARD_PLAN,
+    _CARED_FOR_COUNT,
+    _CARED_FOR_NOTES,
+    _CARER_NOTES,
+    _CARER_TYPE,
+    _CLOSED_NOTE,
+    _CLOSED_REASONS,
+    _CONTACT,
+    _CONTACT_COUNT,
+    _CONTACT_EMAIL,
+    _CONTACT_KIND,
+    _DISABILITY,
+    _EMPLOYMENT,
+    _ETHNICITY,
+    _GENDER,
+    _HOURS,
+    _HOURS_YOUNG,
+    _INWARD_LETTERS,
+    _LAST_NAME,
+    _LIVES_WITH,
+    _NAME_WORDS,
+    _NEED,
+    _NEED_CHILD,
+    _OFFER_TERMS,
+    _OFFERS,
+    _OTHER_AREAS,
+    _PLAN_NEEDS,
+    _PLAN_RELATIONSHIPS,
+    _REFERRAL,
+    _REFERRAL_YOUNG,
+    _REFERRED_TO,
+    _RELATIONSHIP,
+    _STATUS,
+    _STREET_KINDS,
+    _STREET_STEMS,
+    _TITLES,
+    _TOWN,
+    _WORK_DONE,
+    _YOUNG_OFFERS,
+    Town,
+    _age_group,
+)
 from carerdesk.desk import Tx, create_database, open_desk
 from carerdesk.models import (
     Business,
@@ -45,23 +91,13 @@ from carerdesk.models import (
     User,
 )
 from carerdesk.models.enums import (
-    AgeGroup,
     CardKind,
     CardStatus,
     CarerStatus,
     CarerType,
-    CaringHours,
-    Choice,
-    ContactKind,
-    Employment,
-    Ethnicity,
     Gender,
-    MainNeed,
-    PreferredContact,
-    ReferralSource,
     Relationship,
     Role,
-    YesNo,
 )
 from carerdesk.services import search_index, users
 
@@ -93,9 +129,16 @@ class DemoInfo:
     recovery_key: str
 
 
-_STEPS = ("Creating the database", "Adding users", "Making carers", "Saving carers",
-          "Saving cards", "Saving businesses and offers", "Saving contact history",
-          "Building the search index")
+_STEPS = (
+    "Creating the database",
+    "Adding users",
+    "Making carers",
+    "Saving carers",
+    "Saving cards",
+    "Saving businesses and offers",
+    "Saving contact history",
+    "Building the search index",
+)
 
 
 def build_demo(
@@ -120,8 +163,12 @@ def build_demo(
 
     step(0)
     recovery = create_database(
-        path, scheme_name=SCHEME_NAME, site_code=SITE_CODE, admin_username=DEMO_USERNAME,
-        admin_password=DEMO_PASSWORD, admin_display_name="Demo Coordinator",
+        path,
+        scheme_name=SCHEME_NAME,
+        site_code=SITE_CODE,
+        admin_username=DEMO_USERNAME,
+        admin_password=DEMO_PASSWORD,
+        admin_display_name="Demo Coordinator",
         site_name="Demoshire Carers Centre",
     )
     desk = open_desk(path, DEMO_USERNAME, DEMO_PASSWORD)
@@ -136,7 +183,8 @@ def build_demo(
             # A big page cache for the bulk load: random UUID keys touch pages all over.
             tx.session.execute(text(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}"))
             others = tx.session.exec(
-                select(User.id).where(User.username.in_([u[0] for u in DEMO_USERS]))
+                select(User.id)
+                .where(User.username.in_([u[0] for u in DEMO_USERS]))
                 .order_by(User.username)
             ).all()
             # Coordinator, staff, volunteer: the order _Generator expects.
@@ -190,9 +238,13 @@ def _bulk(tx: Tx, model: Any, rows: Sequence[Row]) -> None:
     dialect = conn.dialect
     convert = [(k, table.c[k].type.dialect_impl(dialect).bind_processor(dialect)) for k in keys]
     for start in range(0, len(rows), CHUNK):
-        conn.exec_driver_sql(sql, [
-            tuple(f(r[k]) if f else r[k] for k, f in convert) for r in rows[start : start + CHUNK]
-        ])
+        conn.exec_driver_sql(
+            sql,
+            [
+                tuple(f(r[k]) if f else r[k] for k, f in convert)
+                for r in rows[start : start + CHUNK]
+            ],
+        )
 
 
 def _slug(text: str) -> str:
@@ -224,9 +276,14 @@ class _Generator:
     # -- small helpers ---------------------------------------------------------
 
     def row(self, at: datetime, updated: datetime | None = None) -> Row:
-        return {"id": uuid.UUID(int=self.rng.getrandbits(128), version=4), "created_at": at,
-                "updated_at": updated or at, "site_code": SITE_CODE, "version": 1,
-                "deleted": False}
+        return {
+            "id": uuid.UUID(int=self.rng.getrandbits(128), version=4),
+            "created_at": at,
+            "updated_at": updated or at,
+            "site_code": SITE_CODE,
+            "version": 1,
+            "deleted": False,
+        }
 
     def at(self, day: date) -> datetime:
         """A moment in working hours on ``day`` (UTC, to the minute), never in the future."""
@@ -310,23 +367,37 @@ class _Generator:
         return {
             **self.row(created, max(created, self.at(closed)) if closed else created),
             "title": None if young or rng.random() < 0.3 else rng.choice(_TITLES[gender]),
-            "first_name": first, "last_name": last,
+            "first_name": first,
+            "last_name": last,
             "preferred_name": rng.choice(GbNames.first_names) if rng.random() < 0.04 else None,
             "date_of_birth": None if not young and rng.random() < 0.23 else dob,
-            "address_line1": line1, "address_line2": line2, "address_line3": None,
-            "town": town.name, "postcode": postcode, "area": town.area,
-            "phone": mobile or home, "phone_other": home if mobile else None, "email": email,
-            "preferred_contact": (_CONTACT_EMAIL if email else _CONTACT)(rng), "carer_type": kind,
-            "consent_given_on": registered, "consent_recorded_by": rng.choice(self.user_ids),
-            "consent_keep_record": True, "consent_contact": all_scopes or rng.random() < 0.85,
+            "address_line1": line1,
+            "address_line2": line2,
+            "address_line3": None,
+            "town": town.name,
+            "postcode": postcode,
+            "area": town.area,
+            "phone": mobile or home,
+            "phone_other": home if mobile else None,
+            "email": email,
+            "preferred_contact": (_CONTACT_EMAIL if email else _CONTACT)(rng),
+            "carer_type": kind,
+            "consent_given_on": registered,
+            "consent_recorded_by": rng.choice(self.user_ids),
+            "consent_keep_record": True,
+            "consent_contact": all_scopes or rng.random() < 0.85,
             "consent_share_gp": all_scopes or rng.random() < 0.5,
             "consent_share_partners": all_scopes or rng.random() < 0.4,
             "notes": rng.choice(_CARER_NOTES) if rng.random() < 0.1 else None,
-            "status": status, "registered_on": registered, "closed_on": closed,
+            "status": status,
+            "registered_on": registered,
+            "closed_on": closed,
             "closed_reason": rng.choice(_CLOSED_REASONS[status]) if closed else None,
-            "gender": gender, "ethnicity": _ETHNICITY(rng),
+            "gender": gender,
+            "ethnicity": _ETHNICITY(rng),
             "caring_hours": (_HOURS_YOUNG if young else _HOURS)(rng),
-            "lives_with_cared_for": _LIVES_WITH(rng), "own_disability": _DISABILITY(rng),
+            "lives_with_cared_for": _LIVES_WITH(rng),
+            "own_disability": _DISABILITY(rng),
             "employment": _EMPLOYMENT[band](rng),
             "referral_source": (_REFERRAL_YOUNG if young else _REFERRAL)(rng),
             "gp_practice": self._surgery(town) if rng.random() < 0.75 else None,
@@ -334,14 +405,16 @@ class _Generator:
             "assessment_completed_on": completed,
             "assessment_review_on": completed + timedelta(days=365) if completed else None,
             "young_carer_allowances": rng.choice(_ALLOWANCES)
-            if kind is CarerType.YOUNG_CARER and rng.random() < 0.7 else None,
+            if kind is CarerType.YOUNG_CARER and rng.random() < 0.7
+            else None,
         }
 
     def _surgery(self, town: Town) -> str:
         if town.name not in self._surgeries:
             rng = self.rng
             self._surgeries[town.name] = [
-                f"{_LAST_NAME(rng)} House Surgery", f"{town.name} Health Centre",
+                f"{_LAST_NAME(rng)} House Surgery",
+                f"{town.name} Health Centre",
                 f"{rng.choice(('Bridge', 'Park', 'Abbey', 'Lister'))} Medical Practice",
                 f"The {_LAST_NAME(rng)} Practice",
             ]
@@ -354,32 +427,42 @@ class _Generator:
         for _ in range(how_many):
             relationship = _RELATIONSHIP[kind](rng)
             first, last = self.person()
-            if rng.random() < 0.8 and relationship not in (Relationship.FRIEND,
-                                                           Relationship.NEIGHBOUR):
+            if rng.random() < 0.8 and relationship not in (
+                Relationship.FRIEND,
+                Relationship.NEIGHBOUR,
+            ):
                 last = carer["last_name"]
             area = carer["area"]
             if rng.random() < 0.2:
                 area = rng.choice([a for a in _OTHER_AREAS if a != area])
             child = relationship is Relationship.CHILD
-            self.cared_for.append({
-                **self.row(carer["created_at"]), "carer_id": carer["id"],
-                "name": f"{first} {last}", "relationship": relationship,
-                "age_group": _age_group(relationship, age, rng),
-                "main_need": (_NEED_CHILD if child else _NEED)(rng), "area": area,
-                "notes": rng.choice(_CARED_FOR_NOTES) if rng.random() < 0.1 else None,
-            })
+            self.cared_for.append(
+                {
+                    **self.row(carer["created_at"]),
+                    "carer_id": carer["id"],
+                    "name": f"{first} {last}",
+                    "relationship": relationship,
+                    "age_group": _age_group(relationship, age, rng),
+                    "main_need": (_NEED_CHILD if child else _NEED)(rng),
+                    "area": area,
+                    "notes": rng.choice(_CARED_FOR_NOTES) if rng.random() < 0.1 else None,
+                }
+            )
         if how_many and rng.random() < 0.13:
             first, last = self.person()
             backup = self.person() if rng.random() < 0.5 else None
-            self.plans.append({
-                **self.row(carer["created_at"]), "carer_id": carer["id"],
-                "contact_name": f"{first} {last}",
-                "contact_relationship": rng.choice(_PLAN_RELATIONSHIPS),
-                "contact_phone": self.mobile(),
-                "backup_name": " ".join(backup) if backup else None,
-                "backup_phone": self.landline() if backup else None,
-                "needs_to_know": rng.choice(_PLAN_NEEDS),
-            })
+            self.plans.append(
+                {
+                    **self.row(carer["created_at"]),
+                    "carer_id": carer["id"],
+                    "contact_name": f"{first} {last}",
+                    "contact_relationship": rng.choice(_PLAN_RELATIONSHIPS),
+                    "contact_phone": self.mobile(),
+                    "backup_name": " ".join(backup) if backup else None,
+                    "backup_phone": self.landline() if backup else None,
+                    "needs_to_know": rng.choice(_PLAN_NEEDS),
+                }
+            )
             if rng.random() < 0.3:
                 self._emergency.add(carer["id"])
 
@@ -389,8 +472,16 @@ class _Generator:
         """Cards and their history, numbered in the order they were queued."""
         rng = self.rng
         # The first card holders show every state, so even a tiny demo has them all.
-        showcase = ["renewed", "expired", "revoked", "replaced", "stolen", "lost", "printed",
-                    "queued"]
+        showcase = [
+            "renewed",
+            "expired",
+            "revoked",
+            "replaced",
+            "stolen",
+            "lost",
+            "printed",
+            "queued",
+        ]
         for carer in self.carers:
             if carer["status"] is not CarerStatus.ACTIVE:
                 if rng.random() < 0.6:
@@ -432,8 +523,13 @@ class _Generator:
                     expired = card["expires_on"]
                     return self._set(card, CardStatus.EXPIRED, CardStatus.ISSUED, expired)
                 renewed = card["expires_on"] - timedelta(days=rng.randint(1, 45))
-                self._set(card, CardStatus.REPLACED, CardStatus.ISSUED, renewed,
-                          "Replaced by a renewed card")
+                self._set(
+                    card,
+                    CardStatus.REPLACED,
+                    CardStatus.ISSUED,
+                    renewed,
+                    "Replaced by a renewed card",
+                )
                 queued, previous = renewed, card
                 continue
             if plan in ("lost", "stolen", "replaced", "revoked"):
@@ -459,29 +555,54 @@ class _Generator:
         return self._set(card, CardStatus.REVOKED, CardStatus.ISSUED, closed, _CLOSED_NOTE)
 
     def _new_card(self, carer: Row, queued: date, previous: Row | None) -> Row:
-        kind = (CardKind.YOUNG_CARER if carer["carer_type"] is CarerType.YOUNG_CARER
-                else CardKind.EMERGENCY if carer["id"] in self._emergency
-                else CardKind.STANDARD)
-        card = {**self.row(self.at(queued)), "carer_id": carer["id"], "kind": kind,
-                "status": CardStatus.QUEUED, "queued_on": queued, "issued_on": None,
-                "expires_on": None, "replaces_id": previous["id"] if previous else None,
-                "replaced_by_id": None, "batch_id": None}
+        kind = (
+            CardKind.YOUNG_CARER
+            if carer["carer_type"] is CarerType.YOUNG_CARER
+            else CardKind.EMERGENCY
+            if carer["id"] in self._emergency
+            else CardKind.STANDARD
+        )
+        card = {
+            **self.row(self.at(queued)),
+            "carer_id": carer["id"],
+            "kind": kind,
+            "status": CardStatus.QUEUED,
+            "queued_on": queued,
+            "issued_on": None,
+            "expires_on": None,
+            "replaces_id": previous["id"] if previous else None,
+            "replaced_by_id": None,
+            "batch_id": None,
+        }
         if previous is not None:
             previous["replaced_by_id"] = card["id"]
         self.cards.append(card)
         return card
 
-    def _set(self, card: Row, status: CardStatus, before: CardStatus | None, day: date,
-             note: str | None = None) -> None:
+    def _set(
+        self,
+        card: Row,
+        status: CardStatus,
+        before: CardStatus | None,
+        day: date,
+        note: str | None = None,
+    ) -> None:
         """Give ``card`` its current status, and the event that brought it there."""
         at = max(self.at(min(day, self.today)), card["created_at"])
         card["status"], card["updated_at"] = status, at
         # Anyone may queue a card or report one lost; staff do the rest.
         anyone = status in (CardStatus.QUEUED, CardStatus.LOST, CardStatus.STOLEN)
-        self.card_events.append({**self.row(at), "card_id": card["id"], "at": at,
-                                 "from_status": before, "to_status": status, "note": note,
-                                 "by_user": self.rng.choice(self.user_ids if anyone else
-                                                            self.user_ids[:2])})
+        self.card_events.append(
+            {
+                **self.row(at),
+                "card_id": card["id"],
+                "at": at,
+                "from_status": before,
+                "to_status": status,
+                "note": note,
+                "by_user": self.rng.choice(self.user_ids if anyone else self.user_ids[:2]),
+            }
+        )
 
     def _last_print_run(self) -> date:
         """Cards are printed once a week, most recently two days ago."""
@@ -495,8 +616,13 @@ class _Generator:
         batch = self._batch_by_day.get(day)
         if batch is None:
             at = datetime.combine(day, time(10, 30), UTC)
-            batch = {**self.row(at), "printed_at": at, "printed_by": self.user_ids[1],
-                     "layout": "a4-10", "card_count": 0}
+            batch = {
+                **self.row(at),
+                "printed_at": at,
+                "printed_by": self.user_ids[1],
+                "layout": "a4-10",
+                "card_count": 0,
+            }
             self._batch_by_day[day] = batch
             self.batches.append(batch)
         batch["card_count"] += 1
@@ -511,19 +637,27 @@ class _Generator:
             town, category = _TOWN(rng), categories[n % len(categories)]
             first, last = self.person()
             name = rng.choice(_BUSINESS_NAMES[category]).format(
-                first=first, last=last, town=town.name, word=rng.choice(_NAME_WORDS))
+                first=first, last=last, town=town.name, word=rng.choice(_NAME_WORDS)
+            )
             while name in names:  # a second branch of the same business
                 name = f"{name} {rng.choice(_BRANCHES)}"
             names.add(name)
             street, postcode = self.place(town)
             joined = self.days_ago(30, 4 * 365)
             business = {
-                **self.row(self.at(joined)), "name": name,
-                "address_line1": f"{rng.randint(1, 120)} {street}", "address_line2": None,
-                "town": town.name, "postcode": postcode, "contact_name": f"{first} {last}",
-                "phone": self.landline(), "email": f"hello@{_slug(name)}.example",
+                **self.row(self.at(joined)),
+                "name": name,
+                "address_line1": f"{rng.randint(1, 120)} {street}",
+                "address_line2": None,
+                "town": town.name,
+                "postcode": postcode,
+                "contact_name": f"{first} {last}",
+                "phone": self.landline(),
+                "email": f"hello@{_slug(name)}.example",
                 "website": f"https://{_slug(name)}.example" if rng.random() < 0.6 else None,
-                "category": category, "sticker_given_on": joined, "notes": None,
+                "category": category,
+                "sticker_given_on": joined,
+                "notes": None,
                 "retired_on": self.between(joined, self.today) if rng.random() < 0.04 else None,
             }
             areas[business["id"]] = town.area
@@ -543,14 +677,22 @@ class _Generator:
         if retired is None and rng.random() < 0.07:
             retired = self.between(starts, today)
         return {
-            **self.row(self.at(starts), self.at(checked)), "business_id": business["id"],
+            **self.row(self.at(starts), self.at(checked)),
+            "business_id": business["id"],
             "text": rng.choice(_YOUNG_OFFERS if young else _OFFERS[business["category"]]),
-            "terms": rng.choice(_OFFER_TERMS), "categories": [business["category"]],
+            "terms": rng.choice(_OFFER_TERMS),
+            "categories": [business["category"]],
             "areas": [area] if rng.random() < 0.2 else [],
-            "eligible": (["young_carer"] if rng.random() < 0.7 else
-                         ["young_carer", "young_adult_carer"]) if young else [],
-            "starts_on": starts, "ends_on": ends, "last_checked_on": checked,
-            "review_due_on": checked + timedelta(days=365), "retired_on": retired,
+            "eligible": (
+                ["young_carer"] if rng.random() < 0.7 else ["young_carer", "young_adult_carer"]
+            )
+            if young
+            else [],
+            "starts_on": starts,
+            "ends_on": ends,
+            "last_checked_on": checked,
+            "review_due_on": checked + timedelta(days=365),
+            "retired_on": retired,
         }
 
     # -- contact history -------------------------------------------------------
@@ -563,218 +705,16 @@ class _Generator:
             first, last = max(start, carer["registered_on"]), carer["closed_on"] or self.today
             for _ in range(_CONTACT_COUNT(rng) if first <= last else 0):
                 at, kind = self.at(self.between(first, last)), _CONTACT_KIND(rng)
-                out.append({
-                    **self.row(at), "carer_id": carer["id"], "at": at, "kind": kind,
-                    "minutes": rng.choice((5, 10, 15, 20, 30, 30, 45, 60, 90)),
-                    "by_user": rng.choice(self.user_ids),
-                    "what_was_done": rng.choice(_WORK_DONE[kind]),
-                    "referred_to": rng.choice(_REFERRED_TO) if rng.random() < 0.15 else None,
-                })
+                out.append(
+                    {
+                        **self.row(at),
+                        "carer_id": carer["id"],
+                        "at": at,
+                        "kind": kind,
+                        "minutes": rng.choice((5, 10, 15, 20, 30, 30, 45, 60, 90)),
+                        "by_user": rng.choice(self.user_ids),
+                        "what_was_done": rng.choice(_WORK_DONE[kind]),
+                        "referred_to": rng.choice(_REFERRED_TO) if rng.random() < 0.15 else None,
+                    }
+                )
         return out
-
-
-# -- the shape of the demo population -----------------------------------------
-
-
-class Weighted:
-    """Pick one of several values, each with its own weight."""
-
-    def __init__(self, weights: dict[Any, float]) -> None:
-        self.values = list(weights)
-        self.cum = list(accumulate(weights.values()))
-        self.total = self.cum[-1]
-
-    def __call__(self, rng: random.Random) -> Any:
-        return self.values[bisect(self.cum, rng.random() * self.total)]
-
-
-def _w(enum: type[Choice], spec: str) -> Weighted:
-    """``_w(YesNo, "yes:55 no:35")``: weights for enum values, written compactly."""
-    pairs = (item.rsplit(":", 1) for item in spec.split())
-    return Weighted({enum(value): float(weight) for value, weight in pairs})
-
-
-def _age_group(relationship: Relationship, carer_age: int, rng: random.Random) -> AgeGroup:
-    if rng.random() < 0.05:
-        return AgeGroup.NOT_STATED
-    gap = {Relationship.PARENT: 28, Relationship.GRANDPARENT: 52}.get(relationship, 0)
-    if relationship is Relationship.CHILD:
-        age = rng.randint(2, 17) if carer_age < 45 else rng.randint(5, max(6, carer_age - 20))
-    else:
-        age = max(5, carer_age + gap + rng.randint(-8, 8))
-    for top, group in ((17, AgeGroup.UNDER_18), (25, AgeGroup.A18_25), (64, AgeGroup.A26_64),
-                       (84, AgeGroup.A65_84)):
-        if age <= top:
-            return group
-    return AgeGroup.A85_PLUS
-
-
-@dataclass(frozen=True)
-class Town:
-    name: str
-    area: str  # the local authority
-    outward: tuple[str, ...]
-    weight: int
-
-
-TOWNS = (
-    Town("Stevenage", "Hertfordshire", ("SG1", "SG2"), 16),
-    Town("Hitchin", "Hertfordshire", ("SG4", "SG5"), 8),
-    Town("Watford", "Hertfordshire", ("WD17", "WD18", "WD24", "WD25"), 18),
-    Town("St Albans", "Hertfordshire", ("AL1", "AL3", "AL4"), 14),
-    Town("Hatfield", "Hertfordshire", ("AL10",), 8),
-    Town("Hemel Hempstead", "Hertfordshire", ("HP1", "HP2", "HP3"), 16),
-    Town("Bedford", "Bedford", ("MK40", "MK41", "MK42"), 10),
-    Town("Luton", "Luton", ("LU1", "LU2", "LU3", "LU4"), 10),
-)
-_TOWN = Weighted({t: t.weight for t in TOWNS})
-_LAST_NAME = Weighted(GbNames.last_names)
-_OTHER_AREAS = ("Hertfordshire", "Bedford", "Luton", "Central Bedfordshire", "Buckinghamshire",
-                "Essex", "Cambridgeshire", "Barnet")
-_STREET_KINDS = ("Road", "Close", "Avenue", "Way", "Lane", "Gardens", "Crescent", "Drive",
-                 "Street", "Court", "Grove", "Walk", "Place", "Mews", "Rise", "View")
-_STREET_STEMS = ("Oak", "Beech", "Meadow", "Church", "Mill", "Station", "Park", "Orchard",
-                 "Willow", "Manor", "Highfield", "Chestnut", "Hawthorn", "Queens", "Kings")
-_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-
-_CARER_TYPE = _w(CarerType, "adult:70 young_carer:8 young_adult_carer:7 parent_carer:11 "
-                            "former_carer:4")
-_ADULT_BAND = Weighted({(26, 44): 14, (45, 64): 38, (65, 79): 32, (80, 96): 16})
-_AGE: dict[CarerType, Callable[[random.Random], int]] = {
-    CarerType.YOUNG_CARER: lambda r: r.randint(8, 17),
-    CarerType.YOUNG_ADULT_CARER: lambda r: r.randint(18, 25),
-    CarerType.PARENT_CARER: lambda r: r.randint(24, 62),
-    CarerType.FORMER_CARER: lambda r: r.randint(35, 90),
-    CarerType.ADULT: lambda r: r.randint(*_ADULT_BAND(r)),
-}
-_GENDER = _w(Gender, "woman:62 man:33 non_binary:1 prefer_not_to_say:1 not_stated:3")
-_TITLES = {Gender.WOMAN: ("Mrs", "Ms", "Miss", "Mrs", "Dr"), Gender.MAN: ("Mr", "Mr", "Dr"),
-           Gender.NON_BINARY: ("Mx",), Gender.PREFER_NOT_TO_SAY: ("Mx",),
-           Gender.NOT_STATED: ("Mr", "Mrs", "Ms")}
-_STATUS = _w(CarerStatus, "active:88 moved:5 deceased:3 withdrawn:4")
-_CONTACT_EMAIL = _w(PreferredContact, "phone:35 text:25 email:30 letter:5 not_stated:5")
-_CONTACT = _w(PreferredContact, "phone:50 text:25 letter:15 not_stated:8 no_contact:2")
-_ETHNICITY = _w(Ethnicity, "white_british:72 white_other:5 white_irish:1.5 asian_indian:4 "
-    "asian_pakistani:3 asian_bangladeshi:1 asian_chinese:0.7 asian_other:1 black_african:2.5 "
-    "black_caribbean:1.5 black_other:0.4 mixed_white_asian:0.8 mixed_white_black_african:0.5 "
-    "mixed_white_black_caribbean:0.8 mixed_other:0.5 white_gypsy_traveller:0.2 white_roma:0.2 "
-    "other_arab:0.5 other_any:0.5 not_stated:6")
-_HOURS = _w(CaringHours, "not_stated:12 up_to_9:12 10_19:13 20_34:13 35_49:12 50_plus:38")
-_HOURS_YOUNG = _w(CaringHours, "not_stated:20 up_to_9:30 10_19:25 20_34:15 35_49:6 50_plus:4")
-_LIVES_WITH = _w(YesNo, "yes:55 no:35 not_stated:10")
-_DISABILITY = _w(YesNo, "yes:18 no:65 not_stated:17")
-_EMPLOYMENT = {
-    "young": _w(Employment, "education:95 not_stated:5"),
-    "yac": _w(Employment, "education:40 full_time:20 part_time:20 unemployed:15 not_stated:5"),
-    "adult": _w(Employment, "full_time:30 part_time:22 self_employed:7 unemployed:10 "
-                            "unable_to_work:8 retired:5 other:3 not_stated:15"),
-    "older": _w(Employment, "retired:80 part_time:4 other:4 not_stated:12"),
-}
-_REFERRAL = _w(ReferralSource, "self:30 family_friend:10 gp:18 hospital:9 social_care:13 "
-                               "voluntary_sector:10 other:3 not_stated:7")
-_REFERRAL_YOUNG = _w(ReferralSource, "school:60 self:10 family_friend:10 social_care:10 gp:5 "
-                                     "not_stated:5")
-_CARD_PLAN = Weighted({"issued": 76, "queued": 3, "printed": 3, "expired": 4, "renewed": 5,
-                       "lost": 4, "stolen": 1.5, "replaced": 2, "revoked": 1})
-_CARD_NOTES = {"lost": "Reported lost by phone", "stolen": "Reported stolen",
-               "replaced": "Card damaged", "revoked": "Cancelled by the coordinator"}
-_CLOSED_NOTE = "Carer's record closed"
-_CLOSED_REASONS = {
-    CarerStatus.MOVED: ("Moved out of the area", "Moved to be nearer family", "Moved abroad"),
-    CarerStatus.DECEASED: ("Died; family told the centre", "Died"),
-    CarerStatus.WITHDRAWN: ("No longer caring", "Asked to leave the scheme",
-                            "The person they cared for moved into a care home",
-                            "The person they cared for died"),
-}
-_CARER_NOTES = ("Prefers calls after 6pm.", "Hard of hearing: speak clearly, face to face.",
-                "Needs large-print letters.", "Welsh speaker.", "Happy to take part in surveys.",
-                "Comes to the Tuesday drop-in at the library.")
-_ALLOWANCES = ("May leave class to phone home at lunchtime.",
-               "May collect prescriptions for a parent.",
-               "Homework deadlines may be extended by agreement with school.",
-               "May keep a mobile phone switched on in school.")
-
-_CARED_FOR_COUNT = Weighted({0: 22, 1: 60, 2: 15, 3: 3})
-_RELATIONSHIP = {
-    CarerType.YOUNG_CARER: _w(Relationship, "parent:60 sibling:30 grandparent:10"),
-    CarerType.YOUNG_ADULT_CARER: _w(Relationship, "parent:55 sibling:25 grandparent:15 partner:5"),
-    CarerType.PARENT_CARER: _w(Relationship, "child:100"),
-    CarerType.ADULT: _w(Relationship, "partner:38 parent:32 child:12 sibling:5 other_relative:4 "
-                                      "friend:5 neighbour:2 grandparent:1 other:1"),
-}
-_RELATIONSHIP[CarerType.FORMER_CARER] = _RELATIONSHIP[CarerType.ADULT]
-_NEED = _w(MainNeed, "dementia:22 frailty:15 physical_disability:14 mental_health:13 "
-    "learning_disability:8 long_term_illness:14 sensory_loss:4 palliative:4 substance_misuse:2 "
-    "other:2 not_stated:2")
-_NEED_CHILD = _w(MainNeed, "learning_disability:40 physical_disability:18 mental_health:15 "
-                           "long_term_illness:15 sensory_loss:5 other:5 not_stated:2")
-_CARED_FOR_NOTES = ("Uses a wheelchair outside the home.", "Goes to a day centre on Wednesdays.",
-                    "Has carers visiting twice a day.", "Does not like loud places.")
-_PLAN_RELATIONSHIPS = ("Sister", "Brother", "Son", "Daughter", "Neighbour", "Friend", "Cousin")
-_PLAN_NEEDS = (
-    "Needs tablets at 8am and 6pm; the blister pack is in the kitchen.",
-    "Cannot be left alone overnight. Spare key with the neighbour at number 12.",
-    "Diabetic: insulin in the fridge. Gets anxious with strangers, speak calmly.",
-    "Uses a hoist to get out of bed: needs two people.",
-    "Has a dog that needs feeding twice a day.",
-)
-
-_CONTACT_COUNT = Weighted({0: 38, 1: 25, 2: 15, 3: 10, 4: 6, 5: 3, 6: 2, 8: 1})
-_CONTACT_KIND = _w(ContactKind, "drop_in:35 phone:35 home_visit:8 mediated_help:10 "
-                                "email_letter:12")
-_WORK_DONE = {
-    ContactKind.DROP_IN: ("Registered and took photo for card", "Helped find offers near home",
-                          "Renewed card", "Talked through respite options",
-                          "Gave carers' leaflet and offers list",
-                          "Checked benefits; signposted to Carer's Allowance"),
-    ContactKind.PHONE: ("Called to see how things are going", "Reported lost card; queued another",
-                        "Asked about an emergency plan", "Booked onto the wellbeing course",
-                        "Wanted to know which offers apply in another area"),
-    ContactKind.HOME_VISIT: ("Home visit to complete carer's assessment",
-                             "Went through the emergency plan together"),
-    ContactKind.MEDIATED_HELP: ("Printed offers list for their area (no internet at home)",
-                                "Read through the offers booklet together by phone",
-                                "Posted a printed offers list"),
-    ContactKind.EMAIL_LETTER: ("Sent renewal letter", "Emailed the offers list",
-                               "Sent newsletter and events list"),
-}
-_REFERRED_TO = ("Citizens Advice", "Adult social care", "Young carers service", "GP surgery",
-                "Benefits advice line", "Carers' support group", "Memory clinic",
-                "Mental health carers group")
-
-_BRANCHES = ("North", "South", "East", "West", "Central", "Old Town", "Retail Park")
-_NAME_WORDS = ("Green", "Bright", "Little", "Corner", "Riverside", "Old Mill", "Willow")
-_BUSINESS_NAMES = {
-    "Food and drink": ("{last}'s Café", "The {word} Kitchen", "{town} Tea Rooms",
-                       "{last} & Sons Bakery", "The {word} Arms"),
-    "Shopping": ("{last}'s Hardware", "{town} Bookshop", "{word} Gifts", "{last} Shoes"),
-    "Health and wellbeing": ("{town} Physiotherapy", "{last} Pharmacy", "{word} Yoga Studio",
-                             "{last} Opticians", "{town} Foot Clinic"),
-    "Leisure": ("{town} Leisure Centre", "{town} Picture House", "{word} Bowling",
-                "{town} Museum", "{last} Golf Club"),
-    "Travel": ("{town} Cars", "{last} Coaches", "{town} Community Transport"),
-    "Services": ("{last} Dry Cleaners", "{last} & Co Solicitors", "{town} Computer Repairs",
-                 "{last} Locksmiths"),
-    "Hair and beauty": ("{first}'s Hair Studio", "{word} Nails", "{last} Barbers"),
-    "Garden": ("{town} Garden Centre", "{last} Nurseries", "{word} Garden Services"),
-}
-_OFFERS = {
-    "Food and drink": ("10% off food and drink", "Free hot drink with any cake",
-                       "2 for 1 on main meals, Monday to Thursday", "Free coffee refills"),
-    "Shopping": ("10% off everything", "15% off full-price items", "Free gift wrapping and 5% off"),
-    "Health and wellbeing": ("20% off your first treatment", "Free eye test",
-                             "£5 off a 30-minute massage", "Free blood pressure check"),
-    "Leisure": ("Free entry for the person you care for when you pay",
-                "Half-price swimming", "2 for 1 cinema tickets (not Saturday evenings)"),
-    "Travel": ("10% off taxi fares to hospital appointments", "Free travel for a companion"),
-    "Services": ("10% off labour", "Free quote and 10% off", "Free second key"),
-    "Hair and beauty": ("15% off cuts on weekdays", "Free fringe trim", "10% off all treatments"),
-    "Garden": ("10% off plants", "Free delivery within 5 miles", "15% off garden tools"),
-}
-_YOUNG_OFFERS = ("Free milkshake with any meal for young carers",
-                 "Free game of bowling for young carers on Saturdays",
-                 "Half-price cinema ticket for young carers",
-                 "Free taster session for young carers")
-_OFFER_TERMS = ("Show your Carer Passport card when you pay.",
-                "Show your card. Cannot be used with other offers.",
-                "Weekdays only. Show your card.", None)
