@@ -1,0 +1,1 @@
+"""Spreadsheet files in and out: safe reading, safe writing, the offers sheet."""
