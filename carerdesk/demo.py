@@ -148,6 +148,7 @@ def build_demo(
     seed: int = 1,
     progress: Progress | None = None,
     with_history: bool = True,
+    with_events: bool = True,
     today: date | None = None,
 ) -> DemoInfo:
     """Create a demo database at ``path`` holding ``carers`` fake carers.
@@ -216,6 +217,11 @@ def build_demo(
                 _bulk(tx, ContactLog, gen.make_contacts())
             step(7)
             search_index.rebuild(tx.session)
+            if with_events:
+                # The monthly return counts anonymous events; make them for the history.
+                from carerdesk.returns.backfill import backfill
+
+                backfill(tx.session, site=SITE_CODE, today=now.date())
             tx.audit("demo.build")
     finally:
         desk.close()

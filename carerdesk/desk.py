@@ -32,6 +32,7 @@ from carerdesk.errors import (
 )
 from carerdesk.models import AuditEvent, LocalInfo, SchemeSettings, Site, Synced, User, utcnow
 from carerdesk.models.enums import Role
+from carerdesk.returns import events as _returns_events  # noqa: F401  (anonymous events)
 from carerdesk.services import search_index  # noqa: F401  (installs the index hooks)
 from carerdesk.services.permissions import Permission, allowed, denial_message
 from carerdesk.store import migrate
@@ -143,7 +144,7 @@ class Desk:
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """A write transaction: commits if the block ends normally, else rolls back."""
-        session = _new_session(self._writer, self.site_code)
+        session = _new_session(self._writer, self.site_code, self.clock)
         try:
             tx = Tx(
                 session=session,
@@ -170,7 +171,7 @@ class Desk:
     @contextmanager
     def read(self) -> Iterator[Tx]:
         """A read-only view; anything written inside is thrown away."""
-        session = _new_session(self.engine, self.site_code)
+        session = _new_session(self.engine, self.site_code, self.clock)
         try:
             yield Tx(
                 session=session,
@@ -210,9 +211,10 @@ class Desk:
 # -- session hooks -----------------------------------------------------------
 
 
-def _new_session(engine: Engine, site_code: str) -> Session:
+def _new_session(engine: Engine, site_code: str, clock: Callable[[], datetime]) -> Session:
     session = Session(engine, expire_on_commit=False, autoflush=True)
     session.info["site_code"] = site_code
+    session.info["clock"] = clock
     return session
 
 

@@ -46,6 +46,12 @@ def _print(worker: DbWorker, nav: Navigator) -> QWidget:
     return PrintPage(worker, nav)
 
 
+def _data(worker: DbWorker, nav: Navigator) -> QWidget:
+    from carerdesk.ui.data_page import DataPage
+
+    return DataPage(worker, nav)
+
+
 def _users(worker: DbWorker, nav: Navigator) -> QWidget:
     from carerdesk.ui.users_page import UsersPage
 
@@ -64,6 +70,7 @@ PAGES: list[PageSpec] = [
     PageSpec("offers", "&Offers and businesses", _offers, Permission.FIND),
     # No mnemonic: every free letter is taken on some page already.
     PageSpec("print", "Printing", _print, Permission.PRINT_BATCH),
+    PageSpec("data", "Data and returns", _data, Permission.EXCHANGE),
     PageSpec("users", "&Users", _users, Permission.MANAGE_USERS),
     PageSpec("settings", "Scheme &settings", _settings, Permission.SETTINGS),
 ]

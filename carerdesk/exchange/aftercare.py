@@ -1,0 +1,270 @@
+"""After an import's rows are in: the loose ends that keep every site consistent.
+
+* An erasure reaches every site: records that only this site had of a carer
+  erased elsewhere are blanked here too, and their live cards cancelled.
+* The search index learns of every carer and card written directly.
+* Conflicts the other site has since settled are closed; none stays behind
+  for an erased record (they hold personal values).
+* Carers who arrived and look like someone registered here are recorded as
+  possible duplicates, for someone to look at.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy import Connection, text
+from sqlmodel import col, select
+
+from carerdesk.desk import Tx
+from carerdesk.exchange import vectors
+from carerdesk.exchange.fileformat import ExportMeta
+from carerdesk.exchange.records import RECORD_TYPES, RecordType
+from carerdesk.models import (
+    Card,
+    CardEvent,
+    CaredFor,
+    Carer,
+    CarerPhoto,
+    ContactLog,
+    EmergencyPlan,
+    ExchangeConflict,
+    ExchangePeer,
+    PossibleDuplicate,
+)
+from carerdesk.models.enums import CardStatus
+from carerdesk.services import search_index
+from carerdesk.services.carers import DUPLICATE_NAME_SCORE
+from carerdesk.services.erasure import _KEEP, _blank
+from carerdesk.validation import fold
+
+REBUILD_ABOVE = 20_000  # carers touched: past this, rebuilding the index is quicker
+
+
+class Aftercare:
+    """Notes what an import wrote, then ties up the loose ends in ``finish``."""
+
+    def __init__(self, tx: Tx, peer: str, *, find_duplicates: bool) -> None:
+        self.tx = tx
+        self.conn: Connection = tx.session.connection()
+        self.peer = peer
+        self.find_duplicates = find_duplicates
+        self.touched_carers: set[bytes] = set()
+        self.changed: dict[bytes, str] = {}
+        self.forgotten: list[bytes] = []
+        self.carer_tombstones = False
+        self.new_carers: list[tuple[bytes, str, str | None, str | None]] = []
+        self.duplicates_found = 0
+        self._next_key: int | None = None
+        self._local: _LocalCarers | None = None
+        self._ready = False
+
+    # -- while rows go in -------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Called before the carers sheet: duplicates are looked for among carers here now."""
+        self._ready = self.find_duplicates
+
+    def inserted(self, rt: RecordType, raw: dict[str, Any]) -> None:
+        self._note(rt, raw)
+        if rt.table == "carer" and self._ready and not raw["deleted"]:
+            if self._local is None:
+                self._local = _LocalCarers(self.conn)
+            name = f"{raw['first_name'] or ''} {raw['last_name'] or ''}".strip()
+            self.new_carers.append((raw["id"], name, raw["date_of_birth"], raw["postcode"]))
+
+    def updated(self, rt: RecordType, raw: dict[str, Any], vector: str) -> None:
+        self._note(rt, raw)
+        self.changed[raw["id"]] = vector
+
+    def forget(self, record_id: bytes) -> None:
+        """A record removed for good (it lost to another site's copy of the same thing)."""
+        self.forgotten.append(record_id)
+
+    def search_keys(self, n: int) -> range:
+        """Search index keys for ``n`` new carers."""
+        if self._next_key is None:
+            top = self.conn.exec_driver_sql("SELECT max(search_key) FROM carer").scalar()
+            self._next_key = int(top or 0)
+        start = self._next_key + 1
+        self._next_key += n
+        return range(start, start + n)
+
+    def _note(self, rt: RecordType, raw: dict[str, Any]) -> None:
+        if rt.table == "carer":
+            self.touched_carers.add(raw["id"])
+            self.carer_tombstones = self.carer_tombstones or bool(raw["deleted"])
+        elif rt.table == "card":
+            self.touched_carers.add(raw["carer_id"])
+
+    # -- at the end -------------------------------------------------------------
+
+    def finish(self, meta: ExportMeta) -> int:
+        """Tie up the loose ends; return how many local records an erasure reached."""
+        conn, session = self.conn, self.tx.session
+        if len(self.touched_carers) > REBUILD_ABOVE:
+            search_index.rebuild(conn)
+        elif self.touched_carers:
+            search_index.reindex(conn, [uuid.UUID(bytes=b) for b in self.touched_carers])
+        session.expire_all()  # rows were written under the session's feet
+        erased = erase_orphans(self.tx)
+        if self.carer_tombstones or erased:
+            # No trace of an erased person may stay in the index's old segments.
+            conn.execute(text("INSERT INTO carer_search(carer_search) VALUES('optimize')"))
+        self._settle_conflicts()
+        purge_erased(conn)
+        if self._local is not None:
+            self._record_duplicates()
+        self._remember_peer(meta)
+        self.tx.audit("exchange.import")
+        return erased
+
+    def _settle_conflicts(self) -> None:
+        session = self.tx.session
+        if self.forgotten:
+            for rid in self.forgotten:
+                self.conn.exec_driver_sql(
+                    "DELETE FROM exchange_conflict WHERE record_id = ?", (rid,)
+                )
+        if not self.changed:
+            return
+        open_rows = session.exec(
+            select(ExchangeConflict).where(ExchangeConflict.resolved_at == None)  # noqa: E711
+        ).all()
+        for conflict in open_rows:
+            now = self.changed.get(conflict.record_id.bytes)
+            if now is None or not conflict.remote_vector:
+                continue
+            order = vectors.compare(vectors.parse(now), vectors.parse(conflict.remote_vector))
+            if order in (vectors.Order.SAME, vectors.Order.LOCAL_NEWER):
+                conflict.resolved_at = self.tx.now()
+                conflict.resolution = "superseded"
+
+    def _record_duplicates(self) -> None:
+        assert self._local is not None
+        session = self.tx.session
+        known = {
+            (a.bytes, b.bytes)
+            for a, b in session.exec(
+                select(PossibleDuplicate.carer_id, PossibleDuplicate.other_carer_id)
+            )
+        }
+        for rid, name, dob, postcode in self.new_carers:
+            for local_id, score, reason in self._local.matches(name, dob, postcode):
+                if (local_id, rid) in known:
+                    continue
+                known.add((local_id, rid))
+                session.add(
+                    PossibleDuplicate(
+                        carer_id=uuid.UUID(bytes=local_id), other_carer_id=uuid.UUID(bytes=rid),
+                        peer_site=self.peer, score=score, reason=reason,
+                        created_at=self.tx.now(),
+                    )
+                )  # fmt: skip
+                self.duplicates_found += 1
+        session.flush()
+
+    def _remember_peer(self, meta: ExportMeta) -> None:
+        session = self.tx.session
+        peer = session.get(ExchangePeer, meta.site) or ExchangePeer(site_code=meta.site)
+        peer.last_export_id = meta.export_id
+        peer.last_export_at = meta.exported_at
+        peer.last_import_at = self.tx.now()
+        peer.last_imported_by = self.tx.actor.user_id
+        peer.imports = (peer.imports or 0) + 1
+        session.add(peer)
+        session.flush()
+
+
+def erase_orphans(tx: Tx) -> int:
+    """Blank what this site alone holds of carers erased elsewhere; cancel their cards.
+
+    Written through the session, so these changes count as this site's and
+    travel back in its next export.
+    """
+    session = tx.session
+    erased = select(Carer.id).where(Carer.deleted == True)  # noqa: E712
+    count = 0
+    for model in (CaredFor, EmergencyPlan, CarerPhoto, ContactLog):
+        live = session.exec(
+            select(model).where(col(model.carer_id).in_(erased), model.deleted == False)  # noqa: E712
+        ).all()
+        for row in live:
+            _blank(row, _KEEP | {"carer_id"})
+            count += 1
+    cards = session.exec(select(Card).where(col(Card.carer_id).in_(erased))).all()
+    for card in cards:
+        if card.status.is_live and not card.deleted:
+            session.add(
+                CardEvent(card_id=card.id, at=tx.now(), from_status=card.status,
+                          to_status=CardStatus.REVOKED, by_user=tx.actor.user_id,
+                          note="Record erased")
+            )  # fmt: skip
+            card.status = CardStatus.REVOKED
+            count += 1
+    if count:
+        session.flush()
+    return count
+
+
+def purge_erased(conn: Connection) -> None:
+    """Drop conflicts and possible duplicates about records since deleted or erased."""
+    if conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM exchange_conflict)").scalar():
+        for rt in RECORD_TYPES:
+            conn.exec_driver_sql(
+                "DELETE FROM exchange_conflict WHERE record_type = ? AND record_id IN "
+                f'(SELECT id FROM "{rt.table}" WHERE deleted)',
+                (rt.table,),
+            )
+    if conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM exchange_duplicate)").scalar():
+        conn.exec_driver_sql(
+            "DELETE FROM exchange_duplicate WHERE carer_id IN (SELECT id FROM carer WHERE deleted)"
+            " OR other_carer_id IN (SELECT id FROM carer WHERE deleted)"
+        )
+
+
+class _LocalCarers:
+    """Carers registered here, by date of birth and by postcode, for spotting duplicates.
+
+    The same test as ``carers.find_duplicates``: a similar name and the same
+    date of birth, or a similar name and the same postcode.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.by_dob: dict[str, list[tuple]] = defaultdict(list)
+        self.by_postcode: dict[str, list[tuple]] = defaultdict(list)
+        sql = ("SELECT id, first_name, last_name, preferred_name, date_of_birth, postcode "
+               "FROM carer WHERE NOT deleted")  # fmt: skip
+        for rid, first, last, preferred, dob, postcode in conn.exec_driver_sql(sql):
+            name = fold(f"{first or ''} {last or ''}".strip())
+            alt = fold(f"{preferred} {last or ''}") if preferred else None
+            entry = (bytes(rid), name, alt, dob, postcode)
+            if dob:
+                self.by_dob[dob].append(entry)
+            if postcode:
+                self.by_postcode[postcode].append(entry)
+
+    def matches(
+        self, name: str, dob: str | None, postcode: str | None
+    ) -> list[tuple[bytes, int, str]]:
+        if not name or (dob is None and postcode is None):
+            return []
+        folded = fold(name)
+        found: dict[bytes, tuple[int, str]] = {}
+        candidates = [*self.by_dob.get(dob or "", ()), *self.by_postcode.get(postcode or "", ())]
+        for rid, other, alt, their_dob, their_postcode in candidates:
+            if rid in found:
+                continue
+            score = int(fuzz.token_sort_ratio(folded, other))
+            if alt:
+                score = max(score, int(fuzz.token_sort_ratio(folded, alt)))
+            if score < DUPLICATE_NAME_SCORE:
+                continue
+            same = [what for what, ok in (("date of birth", dob and their_dob == dob),
+                                          ("postcode", postcode and their_postcode == postcode))
+                    if ok]  # fmt: skip
+            found[rid] = (score, "Similar name and same " + " and ".join(same))
+        return sorted(((rid, s, r) for rid, (s, r) in found.items()), key=lambda m: -m[1])
