@@ -7,6 +7,7 @@ import importlib.util
 import os
 from pathlib import Path
 
+from carerdesk.cli import exchange_cli
 from carerdesk.cli.common import (
     ExitCode,
     ask,
@@ -25,12 +26,13 @@ from carerdesk.store.paths import default_db_path
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help="create a new encrypted database for a scheme")
-    p.add_argument("--scheme", required=True, metavar="NAME", help="the scheme's name")
+    p.add_argument("--scheme", metavar="NAME", help="the scheme's name (new schemes)")
     p.add_argument("--site", required=True, metavar="CODE", help="this site's code, e.g. STV")
     p.add_argument("--site-name", metavar="NAME")
     p.add_argument("--admin", required=True, metavar="USERNAME", help="the first coordinator")
     p.add_argument("--admin-name", metavar="NAME", help="the coordinator's display name")
     p.add_argument("--json", action="store_true")
+    exchange_cli.add_init_from(p)
     p.set_defaults(handler=cmd_init, needs_db=False)
 
     p = sub.add_parser("demo", help="build a demo database full of made-up carers and open it")
@@ -77,6 +79,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    if args.from_file:
+        return exchange_cli.run_init_from(args)
+    if not args.scheme:
+        raise CarerdeskError("Give the scheme's name with --scheme, or join one with --from.")
     path = db_path(args)
     password = os.environ.get("CARERDESK_PASSWORD") or ask_new_password(
         "CARERDESK_PASSWORD", "the coordinator's"

@@ -8,7 +8,15 @@ import sys
 from collections.abc import Sequence
 
 from carerdesk import __version__
-from carerdesk.cli import admin, carers, legacy_cli, offers_cli, printing, returns_cli
+from carerdesk.cli import (
+    admin,
+    carers,
+    exchange_cli,
+    legacy_cli,
+    offers_cli,
+    printing,
+    returns_cli,
+)
 from carerdesk.cli.common import ExitCode
 from carerdesk.errors import CarerdeskError
 from carerdesk.logs import setup_logging
@@ -43,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     legacy_cli.register(sub)
     offers_cli.register(sub)
     returns_cli.register(sub)
+    exchange_cli.register(sub)
     return parser
 
 
