@@ -25,6 +25,8 @@ from carerdesk.cli.common import (
 from carerdesk.errors import CarerdeskError
 
 PASSWORD_ENV = "CARERDESK_EXPORT_PASSWORD"
+_PREVIEW = 20
+_VERB = {"inserted": "add", "updated": "update", "deleted": "delete"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an encrypted workbook starts
 
 
@@ -154,6 +156,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{t.deleted:,} deleted, {t.conflicts:,} conflicts, {t.unchanged:,} unchanged."
     )
     if result.dry_run:
+        for change in result.changes[:_PREVIEW]:
+            say(f"  would {_VERB[change.action]} {change.record_type} {change.record_id}")
+        if t.inserted + t.updated + t.deleted > _PREVIEW:
+            say(f"  ... and {t.inserted + t.updated + t.deleted - _PREVIEW:,} more")
         say("Dry run: nothing was changed.")
     elif result.backup:
         say(f"A copy of the database from before the import is at {result.backup}")

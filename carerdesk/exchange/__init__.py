@@ -8,6 +8,7 @@ site starts from an export (``join_scheme``). How records are merged:
 sites last met": ``carerdesk.exchange.vectors``.
 """
 
+from carerdesk.exchange.aftercare import purge_erased
 from carerdesk.exchange.conflicts import (
     ConflictView,
     DuplicateView,
@@ -19,7 +20,7 @@ from carerdesk.exchange.conflicts import (
 )
 from carerdesk.exchange.export import ExportSummary, export_site
 from carerdesk.exchange.fileformat import ExchangeFile, ExportMeta, read_export
-from carerdesk.exchange.merge import ConflictInfo, Counts, ImportResult, apply_export
+from carerdesk.exchange.merge import Change, ConflictInfo, Counts, ImportResult, apply_export
 from carerdesk.exchange.operations import (
     backup_before_import,
     export_file,
@@ -28,6 +29,7 @@ from carerdesk.exchange.operations import (
 )
 
 __all__ = [
+    "Change",
     "ConflictInfo",
     "ConflictView",
     "Counts",
@@ -46,6 +48,7 @@ __all__ = [
     "join_scheme",
     "list_conflicts",
     "list_possible_duplicates",
+    "purge_erased",
     "read_export",
     "resolve_conflict",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from carerdesk.exchange.records import BY_SHEET, CELL_LIMIT, RECORD_TYPES
@@ -95,7 +95,7 @@ def read_export(path: Path, *, password: str | None) -> ExchangeFile:
             site=check_site_code(str(values.get("site") or "")),
             site_name=str(values.get("site_name") or ""),
             export_id=str(uuid.UUID(str(values.get("export_id")))),
-            exported_at=datetime.fromisoformat(str(values.get("exported_at"))),
+            exported_at=_aware(datetime.fromisoformat(str(values.get("exported_at")))),
             format_version=version,
             schema_version=str(values.get("schema_version") or ""),
         )
@@ -109,6 +109,10 @@ def read_export(path: Path, *, password: str | None) -> ExchangeFile:
         if rt.sheet not in book.sheet_names:
             raise BadFile(f"The export has no '{rt.sheet}' sheet, so it cannot be imported.")
     return ExchangeFile(Path(path), book, meta)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def blob_parts(sheet: str, record_id: uuid.UUID, column: str, text: str) -> Iterator[list]:

@@ -37,6 +37,7 @@ from carerdesk.services.permissions import Permission
 from carerdesk.sheets.safety import BadFile
 
 MERGE_CACHE_KIB = 131072  # 128 MiB, only while merging
+LISTED = 5000  # changes listed one by one (for a preview); the counts cover them all
 Progress = Callable[[int, int, str], None]
 
 
@@ -50,6 +51,15 @@ class ConflictInfo:
     fields: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Change:
+    """One record an import inserts, updates or deletes."""
+
+    record_type: str
+    record_id: uuid.UUID
+    action: str
+
+
 @dataclass
 class ImportResult:
     """What an import changed (or, for a dry run, would change)."""
@@ -59,6 +69,7 @@ class ImportResult:
     dry_run: bool = False
     per_sheet: dict[str, Counts] = field(default_factory=dict)
     conflicts: list[ConflictInfo] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # the first LISTED of them
     likely_duplicates: int = 0
     erased_here: int = 0
     backup: str | None = None
@@ -118,7 +129,9 @@ def apply_export(
 class _Merge:
     """One import: sheet after sheet, in the order records point to each other."""
 
-    def __init__(self, tx: Tx, source: ExchangeFile, joining: bool, progress: Progress | None):
+    def __init__(
+        self, tx: Tx, source: ExchangeFile, joining: bool, progress: Progress | None
+    ) -> None:
         self.tx = tx
         self.conn: Connection = tx.session.connection()
         self.site = tx.site_code
@@ -158,6 +171,10 @@ class _Merge:
         self.result.erased_here = self.after.finish(self.source.meta)
         self.result.likely_duplicates = self.after.duplicates_found
         return self.result
+
+    def changed(self, rt: RecordType, action: str, rid: bytes) -> None:
+        if len(self.result.changes) < LISTED:
+            self.result.changes.append(Change(rt.table, uuid.UUID(bytes=rid), action))
 
     def conflict(
         self, rt: RecordType, rid: bytes, local: dict[str, Any], remote: dict[str, Any],

@@ -36,6 +36,8 @@ class MergeContext(Protocol):
         remote_vector: str,
     ) -> bool: ...  # fmt: skip
 
+    def changed(self, rt: RecordType, action: str, rid: bytes) -> None: ...
+
 
 @dataclass
 class Counts:
@@ -48,7 +50,6 @@ class Counts:
     def add(self, other: Counts) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-
 
 
 def norm(value: Any) -> Any:
@@ -137,7 +138,7 @@ class SheetMerge:
                 )
         return {name: found[name] for name in self.rt.header}
 
-    def _cell(self, col: Any, cells: list[Any], at: int, number: int) -> Any:
+    def _cell(self, col: Column, cells: list[Any], at: int, number: int) -> Any:
         value = cells[at] if at < len(cells) else None
         try:
             return col.from_cell(value)
@@ -192,10 +193,8 @@ class SheetMerge:
         remote = decode()
         if order is Order.REMOTE_NEWER:
             self._update(remote, remote_text)
-            if remote["deleted"] and not local_deleted:
-                self.counts.deleted += 1
-            else:
-                self.counts.updated += 1
+            self._changed("deleted" if remote["deleted"] and not local_deleted else "updated",
+                          rid)  # fmt: skip
             return
         self._concurrent(rid, remote, remote_vector, vectors.parse(local_text), local_deleted)
 
@@ -215,7 +214,7 @@ class SheetMerge:
             if remote_wins:
                 self._update(remote, merged)
                 if remote["deleted"] and not local_deleted:
-                    self.counts.deleted += 1
+                    self._changed("deleted", rid)
                 else:
                     self.counts.unchanged += 1
             else:
@@ -226,6 +225,10 @@ class SheetMerge:
             self.counts.conflicts += 1
         else:
             self.counts.unchanged += 1
+
+    def _changed(self, action: str, rid: bytes) -> None:
+        setattr(self.counts, action, getattr(self.counts, action) + 1)
+        self.m.changed(self.rt, action, rid)
 
     def _fetch(self, rid: bytes) -> dict[str, Any]:
         cols = ", ".join(f'"{n}"' for n in self.names)
@@ -242,10 +245,7 @@ class SheetMerge:
         self.inserts.append(remote)
         self.vectors.append((remote["id"], remote_text, remote["version"], remote["updated_at"]))
         self.m.after.inserted(self.rt, remote)
-        if remote["deleted"]:
-            self.counts.deleted += 1
-        else:
-            self.counts.inserted += 1
+        self._changed("deleted" if remote["deleted"] else "inserted", remote["id"])
 
     def _update(self, remote: dict[str, Any], vector_text: str) -> None:
         self.updates.append(remote)
@@ -263,6 +263,11 @@ class SheetMerge:
         if local_id is None or local_id == remote["id"]:
             self.by_carer[remote["carer_id"]] = remote["id"]
             return False
+        if local_id not in self.local:  # two in the file itself
+            raise BadFile(
+                f"The sheet '{self.rt.sheet}' holds two records for one carer, "
+                "so the file cannot be imported."
+            )
         self._flush()
         local = self._fetch(local_id)
         local_vector = vectors.parse(self.local[local_id][0])
@@ -281,7 +286,7 @@ class SheetMerge:
         if open_question and self.m.conflict(self.rt, kept_id, local, remote, both):
             self.counts.conflicts += 1
         elif remote_wins:
-            self.counts.updated += 1
+            self._changed("updated", remote["id"])
         else:
             self.counts.unchanged += 1
         if not remote_wins:

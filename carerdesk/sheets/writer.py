@@ -99,6 +99,7 @@ class _Formats:
         self.quoted = workbook.add_format({"quote_prefix": True})
         self.date = workbook.add_format({"num_format": DATE_FORMAT})
         self.datetime = workbook.add_format({"num_format": DATETIME_FORMAT})
+        self.plain = workbook.add_format({})
 
 
 def _write_xlsx(target: Path | io.BytesIO, sheets: list[SheetSpec]) -> None:
@@ -200,7 +201,14 @@ def _write_cell(
             fmt = formats.header_quoted if needs_quote else formats.header
         else:
             fmt = formats.quoted if needs_quote else None
-        ws.write_string(row, col, text, fmt)
+        if text.startswith("<r>") and text.endswith("</r>"):
+            # In constant-memory mode xlsxwriter writes such text as raw XML (a rich
+            # string), which would let crafted text inject markup: write it as a rich
+            # string of plain, escaped pieces instead, which reads back exactly.
+            pieces = [formats.plain, text[:1], formats.plain, text[1:]]
+            ws.write_rich_string(row, col, *pieces, *([fmt] if fmt is not None else []))
+        else:
+            ws.write_string(row, col, text, fmt)
 
 
 def generate_passphrase(words: int = 5) -> str:

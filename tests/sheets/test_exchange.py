@@ -8,6 +8,7 @@ import json
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from carerdesk.cardsign import CardCheck
 from carerdesk.cli import exchange_cli
 from carerdesk.cli import main as cli_main
 from carerdesk.desk import Desk, open_desk
-from carerdesk.errors import InvalidValue, PermissionDenied
+from carerdesk.errors import CarerdeskError, InvalidValue, PermissionDenied
 from carerdesk.exchange import (
     ImportResult,
     export_file,
@@ -43,7 +44,7 @@ from carerdesk.models import (
     SchemeSettings,
     SigningKey,
 )
-from carerdesk.models.enums import CardStatus, ContactKind, Role
+from carerdesk.models.enums import CardStatus, ContactKind, Gender, Role
 from carerdesk.services import cards, carer_details, carers, contacts, erasure, search
 from carerdesk.sheets.safety import BadFile
 from carerdesk.store.paths import key_path
@@ -159,10 +160,18 @@ def test_two_sites_exchanging_both_ways_end_with_the_same_records(site_a, site_b
         carer_details.add_cared_for(tx, b_carer, carer_details.CaredForFields(name="Mo Testwood"))
     result = exchange(site_b, site_a, outbox)
     assert result.totals.inserted >= 4  # the site, the carer, the contact, the cared-for
+    with site_a.read() as tx:
+        assert search.find_carers(tx, "Testwood").hits[0].carer_id == b_carer
     with site_a.transaction() as tx:
         carers.update(tx, b_carer, carers.CarerFields(town="Hitchin"))
     exchange(site_a, site_b, outbox)
+    with site_b.transaction() as tx:
+        carers.update(tx, a_carer, carers.CarerFields(last_name="Testrenamed"))
+    exchange(site_b, site_a, outbox)
     assert snapshot(site_a) == snapshot(site_b)
+    with site_a.read() as tx:  # the search index keeps up with what came in
+        assert search.find_carers(tx, "Testrenamed").hits[0].carer_id == a_carer
+        assert search.find_carers(tx, "Testfield").hits == []
     with site_b.read() as tx:
         assert carers.get_carer(tx, b_carer).town == "Hitchin"
         assert carers.get_carer(tx, a_carer).first_name == "Alma"
@@ -202,18 +211,20 @@ def test_the_export_has_one_sheet_per_record_type_and_a_meta_sheet(site_a, outbo
 
 
 def test_formula_looking_names_travel_as_text(site_a, site_b, outbox):
-    ids = [register(site_a, name, name) for name in FORMULA_NAMES]
+    names = [*FORMULA_NAMES, "<r><t>Not rich</t></r>", "Tom & Jerry <Testers>"]
+    ids = [register(site_a, name, name) for name in names]
     path = outbox / "a.xlsx"
     export_file(site_a, path, password=None)
     sheet = openpyxl.load_workbook(path)["carers"]
     header = [c.value for c in sheet[1]]
     first = header.index("first_name") + 1
-    cells = [sheet.cell(row, first) for row in range(2, sheet.max_row + 1)]
-    assert {c.value for c in cells} == set(FORMULA_NAMES)
-    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    cells = {sheet.cell(row, first).value: sheet.cell(row, first)
+             for row in range(2, sheet.max_row + 1)}  # fmt: skip
+    assert set(cells) == set(names)
+    assert all(cells[n].data_type == "s" and cells[n].quotePrefix for n in FORMULA_NAMES)
     import_file(site_b, path, password=None)
     with site_b.read() as tx:
-        assert [carers.get_carer(tx, i).first_name for i in ids] == list(FORMULA_NAMES)
+        assert [carers.get_carer(tx, i).first_name for i in ids] == names
 
 
 def test_long_notes_and_photos_travel_in_parts(site_a, site_b, outbox):
@@ -261,6 +272,39 @@ def test_a_record_changed_at_both_sites_is_a_conflict_and_the_local_value_stays(
         with desk.read() as tx:
             assert carers.get_carer(tx, carer_id).town == "Watford"
             assert list_conflicts(tx) == []
+
+
+def test_a_conflict_is_settled_field_by_field_whatever_the_kind_of_value(
+    site_a, site_b, outbox
+):
+    carer_id = register(site_a)
+    exchange(site_a, site_b, outbox)
+    for desk, town, dob, gender, contact in (
+        (site_a, "Hitchin", date(1950, 1, 2), Gender.WOMAN, True),
+        (site_b, "Watford", date(1951, 3, 4), Gender.MAN, False),
+    ):
+        with desk.transaction() as tx:
+            carers.update(tx, carer_id, carers.CarerFields(
+                town=town, date_of_birth=dob, gender=gender, consent_contact=contact))  # fmt: skip
+    exchange(site_b, site_a, outbox)
+    with site_a.read() as tx:
+        [conflict] = list_conflicts(tx)
+    names = {f.name for f in conflict.fields}
+    assert {"town", "date_of_birth", "gender", "consent_contact"} <= names
+    with site_a.transaction() as tx:
+        resolve_conflict(tx, conflict.conflict_id, {
+            "town": "remote", "date_of_birth": "local", "gender": "remote",
+            "consent_contact": "remote"})  # fmt: skip
+    exchange(site_a, site_b, outbox)
+    for desk in (site_a, site_b):
+        with desk.read() as tx:
+            carer = carers.get_carer(tx, carer_id)
+            assert (carer.town, carer.date_of_birth, carer.gender, carer.consent_contact) == (
+                "Watford", date(1950, 1, 2), Gender.MAN, False)  # fmt: skip
+            assert search.find_carers(tx, "Watford").hits[0].carer_id == carer_id
+    assert snapshot(site_a) == snapshot(site_b)
+    with site_a.transaction() as tx, pytest.raises(CarerdeskError, match="already"):
+        resolve_conflict(tx, conflict.conflict_id, {"town": "local"})
 
 
 def test_the_same_change_at_both_sites_is_not_a_conflict(site_a, site_b, outbox):
@@ -371,6 +415,8 @@ def test_a_dry_run_reports_what_would_change_and_changes_nothing(site_a, site_b,
     before = snapshot(site_a)
     result = exchange(site_b, site_a, outbox, dry_run=True)
     assert result.dry_run and result.to_json()["inserted"] == 2
+    assert {(c.record_type, c.action) for c in result.changes} == {("carer", "inserted"),
+                                                                   ("site", "inserted")}
     assert result.backup is None
     assert snapshot(site_a) == before
     assert not list(db_path.parent.glob("*.before-import-*"))
@@ -522,6 +568,8 @@ def test_cli_import_prints_exactly_the_five_counts(site_a, site_b, cli, outbox, 
     assert code == 0, err
     assert json.loads(out) == {"inserted": 1, "updated": 0, "deleted": 0, "conflicts": 1,
                                "unchanged": 2}  # fmt: skip
+    code, out, err = cli("import", str(outbox / "b.xlsx"), "--dry-run")
+    assert code == 0 and "would add site" in out and "nothing was changed" in out
     code, out, err = cli("import", str(outbox / "b.xlsx"), "--json",
                          "--conflicts-json", str(conflicts))  # fmt: skip
     assert json.loads(out)["conflicts"] == 1

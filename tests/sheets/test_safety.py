@@ -307,3 +307,15 @@ def test_row_numbers_match_the_sheet_when_it_starts_lower_down(tmp_path):
     assert rows == [[None] * 3, [None] * 3, [None, "Surname", None], [None, None, "McTestface"]]
     with pytest.raises(BadFile, match="no sheet with that name"):
         read_book(tmp_path / "t.xlsx").rows("Elsewhere")
+
+
+def test_text_that_looks_like_raw_cell_xml_is_written_as_text(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from carerdesk.sheets.writer import SheetSpec, write_book
+
+    crafted = "<r><t>=HYPERLINK(1)</t></r>"
+    path = tmp_path / "crafted.xlsx"
+    write_book(path, [SheetSpec("s", ["Name"], [[crafted]])], password=None)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s").to_python()
+    assert rows[1][0] == crafted
