@@ -38,7 +38,7 @@ from carerdesk.models import (
 from carerdesk.models.enums import CardStatus
 from carerdesk.services import search_index
 from carerdesk.services.carers import DUPLICATE_NAME_SCORE
-from carerdesk.services.erasure import _KEEP, _blank
+from carerdesk.services.erasure import TOMBSTONE_COLUMNS, blank_record
 from carerdesk.validation import fold
 
 REBUILD_ABOVE = 20_000  # carers touched: past this, rebuilding the index is quicker
@@ -193,7 +193,7 @@ def erase_orphans(tx: Tx) -> int:
             select(model).where(col(model.carer_id).in_(erased), model.deleted == False)  # noqa: E712
         ).all()
         for row in live:
-            _blank(row, _KEEP | {"carer_id"})
+            blank_record(row, TOMBSTONE_COLUMNS | {"carer_id"})
             count += 1
     cards = session.exec(select(Card).where(col(Card.carer_id).in_(erased))).all()
     for card in cards:

@@ -19,10 +19,18 @@ from carerdesk.models.enums import CardStatus
 from carerdesk.services.permissions import Permission
 
 # Columns that are not personal and make the row a usable tombstone.
-_KEEP = {"id", "created_at", "updated_at", "site_code", "version", "deleted", "search_key"}
+TOMBSTONE_COLUMNS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "site_code",
+    "version",
+    "deleted",
+    "search_key",
+}
 
 
-def _blank(row: object, keep: set[str] = _KEEP) -> None:
+def blank_record(row: object, keep: set[str] = TOMBSTONE_COLUMNS) -> None:
     """Set every column but ``keep`` back to its default (None, False, 'not stated')."""
     for name, info in type(row).model_fields.items():  # type: ignore[attr-defined]
         if name in keep:
@@ -39,7 +47,7 @@ def erase_carer(tx: Tx, carer_id: uuid.UUID | str) -> None:
     cid = carer.id
     for model in (CaredFor, EmergencyPlan, CarerPhoto, ContactLog):
         for row in tx.session.exec(select(model).where(model.carer_id == cid)).all():
-            _blank(row, _KEEP | {"carer_id"})
+            blank_record(row, TOMBSTONE_COLUMNS | {"carer_id"})
     for card in tx.session.exec(select(Card).where(Card.carer_id == cid)).all():
         if card.status.is_live:
             tx.session.add(
@@ -53,11 +61,15 @@ def erase_carer(tx: Tx, carer_id: uuid.UUID | str) -> None:
                 )
             )
             card.status = CardStatus.REVOKED
-    _blank(carer)
+    blank_record(carer)
     tx.session.flush()  # drops the carer's row from the search index
     # The index keeps deleted words in its segments until they are merged: merge
     # now, so no trace of the person's name, phone or postcode stays behind.
     tx.session.execute(text("INSERT INTO carer_search(carer_search) VALUES('optimize')"))
+    # Conflicts and likely matches kept for the next exchange may hold their values too.
+    from carerdesk.exchange.aftercare import purge_erased
+
+    purge_erased(tx.session.connection())
     tx.audit("carer.erase", carer)
     # Push the old pages out of the write-ahead log once this commits.
     tx.after_commit(tx.desk.checkpoint)

@@ -235,3 +235,21 @@ def test_only_coordinators_can_erase(
         assert tx.session.exec(select(Card).where(Card.carer_id == carer_id)).one().status is (
             CardStatus.ISSUED
         )
+
+
+def test_erasure_drops_exchange_conflicts_holding_the_carers_values(desk: Desk) -> None:
+    from sqlmodel import select
+
+    from carerdesk.models.exchange import ExchangeConflict
+
+    with desk.transaction() as tx:
+        carer = carers.register(tx, carers.CarerFields(first_name="Testy", last_name="Clash"))
+        tx.session.add(
+            ExchangeConflict(record_type="carer", record_id=carer.id, peer_site="OTH",
+                             local_values={"last_name": "Clash"},
+                             remote_values={"last_name": "Klash"})
+        )  # fmt: skip
+    with desk.transaction() as tx:
+        erasure.erase_carer(tx, carer.id)
+    with desk.read() as tx:
+        assert tx.session.exec(select(ExchangeConflict)).all() == []
