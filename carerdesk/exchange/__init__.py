@@ -2,7 +2,8 @@
 
 Sites have no network between them. Each exports a workbook of everything it
 holds (``export_file``); another site merges it by UUID (``import_file``),
-conflicts wait to be settled field by field (``resolve_conflict``), and a new
+conflicts wait to be settled field by field (``resolve_conflict``), likely
+matches wait to be merged (``merge_carers``) or dismissed, and a new
 site starts from an export (``join_scheme``). How records are merged:
 ``carerdesk.exchange.merge``; the version vectors behind "changed since the
 sites last met": ``carerdesk.exchange.vectors``.
@@ -18,6 +19,7 @@ from carerdesk.exchange.conflicts import (
     list_possible_duplicates,
     resolve_conflict,
 )
+from carerdesk.exchange.duplicates import MergePreview, merge_carers, merge_preview
 from carerdesk.exchange.export import ExportSummary, export_site
 from carerdesk.exchange.fileformat import ExchangeFile, ExportMeta, read_export
 from carerdesk.exchange.merge import Change, ConflictInfo, Counts, ImportResult, apply_export
@@ -39,6 +41,7 @@ __all__ = [
     "ExportSummary",
     "FieldChoice",
     "ImportResult",
+    "MergePreview",
     "apply_export",
     "backup_before_import",
     "dismiss_possible_duplicate",
@@ -48,6 +51,8 @@ __all__ = [
     "join_scheme",
     "list_conflicts",
     "list_possible_duplicates",
+    "merge_carers",
+    "merge_preview",
     "purge_erased",
     "read_export",
     "resolve_conflict",

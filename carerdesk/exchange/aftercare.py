@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -37,6 +38,7 @@ from carerdesk.models import (
 )
 from carerdesk.models.enums import CardStatus
 from carerdesk.services import search_index
+from carerdesk.services.carer_merge import cell_value, copy_into
 from carerdesk.services.carers import DUPLICATE_NAME_SCORE
 from carerdesk.services.erasure import TOMBSTONE_COLUMNS, blank_record
 from carerdesk.validation import fold
@@ -110,7 +112,7 @@ class Aftercare:
         elif self.touched_carers:
             search_index.reindex(conn, [uuid.UUID(bytes=b) for b in self.touched_carers])
         session.expire_all()  # rows were written under the session's feet
-        erased = erase_orphans(self.tx)
+        erased = erase_orphans(self.tx, self.peer)
         if self.carer_tombstones or erased:
             # No trace of an erased person may stay in the index's old segments.
             conn.execute(text("INSERT INTO carer_search(carer_search) VALUES('optimize')"))
@@ -179,25 +181,37 @@ class Aftercare:
         session.flush()
 
 
-def erase_orphans(tx: Tx) -> int:
+def erase_orphans(tx: Tx, peer: str = "") -> int:
     """Blank what this site alone holds of carers erased elsewhere; cancel their cards.
 
-    Written through the session, so these changes count as this site's and
-    travel back in its next export.
+    What it holds of a carer merged into another elsewhere moves to that
+    record instead. Written through the session, so these changes count as
+    this site's and travel back in its next export. Returns how many records
+    an erasure reached.
     """
     session = tx.session
-    erased = select(Carer.id).where(Carer.deleted == True)  # noqa: E712
+    gone = select(Carer.id).where(Carer.deleted == True)  # noqa: E712
+    moved_to = merge_targets(tx)
     count = 0
-    for model in (CaredFor, EmergencyPlan, CarerPhoto, ContactLog):
+    for model in (CaredFor, ContactLog, EmergencyPlan, CarerPhoto):
         live = session.exec(
-            select(model).where(col(model.carer_id).in_(erased), model.deleted == False)  # noqa: E712
+            select(model).where(col(model.carer_id).in_(gone), model.deleted == False)  # noqa: E712
         ).all()
         for row in live:
-            blank_record(row, TOMBSTONE_COLUMNS | {"carer_id"})
-            count += 1
-    cards = session.exec(select(Card).where(col(Card.carer_id).in_(erased))).all()
+            target = moved_to.get(row.carer_id)
+            if target is None:
+                blank_record(row, TOMBSTONE_COLUMNS | {"carer_id"})
+                count += 1
+            elif model in (EmergencyPlan, CarerPhoto):
+                _move_one_each(tx, model, row, target, peer)
+            else:
+                row.carer_id = target
+    cards = session.exec(select(Card).where(col(Card.carer_id).in_(gone))).all()
     for card in cards:
-        if card.status.is_live and not card.deleted:
+        target = moved_to.get(card.carer_id)
+        if target is not None and not card.deleted:
+            card.carer_id = target
+        elif card.status.is_live and not card.deleted:
             session.add(
                 CardEvent(card_id=card.id, at=tx.now(), from_status=card.status,
                           to_status=CardStatus.REVOKED, by_user=tx.actor.user_id,
@@ -205,9 +219,63 @@ def erase_orphans(tx: Tx) -> int:
             )  # fmt: skip
             card.status = CardStatus.REVOKED
             count += 1
-    if count:
-        session.flush()
+    session.flush()
     return count
+
+
+def merge_targets(tx: Tx) -> dict[uuid.UUID, uuid.UUID]:
+    """Each merged carer's record that lives on (following merges of merges)."""
+    merged = dict(
+        tx.session.exec(
+            select(Carer.id, Carer.merged_into).where(
+                Carer.deleted == True, col(Carer.merged_into).is_not(None)  # noqa: E712
+            )
+        ).all()
+    )
+    if not merged:
+        return {}
+    out: dict[uuid.UUID, uuid.UUID] = {}
+    for start in merged:
+        target, hops = merged[start], 0
+        while target in merged and hops < len(merged):  # merges only point to smaller ids
+            target, hops = merged[target], hops + 1
+        out[start] = target
+    live = set(
+        tx.session.exec(
+            select(Carer.id).where(col(Carer.id).in_(set(out.values())), Carer.deleted == False)  # noqa: E712
+        ).all()
+    )
+    return {k: v for k, v in out.items() if v in live}
+
+
+def _move_one_each(tx: Tx, model: Any, row: Any, target: uuid.UUID, peer: str) -> None:
+    """A plan (or photo) of a merged carer: to the record kept, or waiting as a conflict.
+
+    If that record already has its own, neither is thrown away: theirs stays
+    and this one's values wait in a conflict for someone to choose from.
+    """
+    existing = tx.session.exec(select(model).where(model.carer_id == target)).first()
+    if existing is None or existing.deleted:
+        copy_into(tx, model, row, existing, target)
+        return
+    names = [n for n in model.model_fields if n not in TOMBSTONE_COLUMNS and n != "carer_id"
+             and getattr(existing, n) != getattr(row, n)]  # fmt: skip
+    if names:
+        tx.session.add(
+            ExchangeConflict(
+                record_type=model.__tablename__, record_id=existing.id, peer_site=peer,
+                local_values={n: _plain(getattr(existing, n)) for n in names},
+                remote_values={n: _plain(getattr(row, n)) for n in names},
+                created_at=tx.now(),
+            )
+        )  # fmt: skip
+    blank_record(row, TOMBSTONE_COLUMNS | {"carer_id"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return cell_value(value)
 
 
 def purge_erased(conn: Connection) -> None:

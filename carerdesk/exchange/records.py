@@ -52,6 +52,9 @@ _MICRO = timedelta(microseconds=1)
 # Columns that describe this copy of the data only, never sent: the search
 # index's key, and the private half of a signing key.
 LOCAL_ONLY = {"carer": ("search_key",), "signing_key": ("private_key",)}
+# Columns added after the first exchange format: an older export without them
+# still imports, as if each cell were empty.
+ADDED_LATER = {"carer": ("merged_into",)}
 
 
 class CellError(ValueError):

@@ -6,6 +6,7 @@ form (no model objects) and go in by ``executemany``, 5,000 at a time.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -14,11 +15,12 @@ from sqlalchemy import Connection
 
 from carerdesk.exchange import vectors
 from carerdesk.exchange.aftercare import Aftercare
-from carerdesk.exchange.records import VECTOR_COLUMN, CellError, Column, RecordType
+from carerdesk.exchange.records import ADDED_LATER, VECTOR_COLUMN, CellError, Column, RecordType
 from carerdesk.exchange.vectors import Order
 from carerdesk.sheets.safety import BadFile
 
 CHUNK = 5000
+ABSENT = sys.maxsize  # the position of a column the file does not have: past every row's end
 # Records a carer has at most one of: two sites may each have made one.
 ONE_PER_CARER = ("emergency_plan", "carer_photo")
 
@@ -131,6 +133,8 @@ class SheetMerge:
 
     def _positions(self, header: list[Any]) -> dict[str, int]:
         found = {str(h).strip(): i for i, h in enumerate(header) if h is not None}
+        for name in ADDED_LATER.get(self.rt.table, ()):
+            found.setdefault(name, ABSENT)
         for name in self.rt.header:
             if name not in found:
                 raise BadFile(
@@ -253,7 +257,8 @@ class SheetMerge:
         self.m.after.updated(self.rt, remote, vector_text)
 
     def _one_per_carer(self, remote: dict[str, Any], remote_text: str) -> bool:
-        """Both sites made a carer's plan (or photo): the smaller UUID wins everywhere.
+        """Both sites made a carer's plan (or photo): a live one beats a removed one,
+        else the smaller UUID wins, the same at every site.
 
         The loser's values wait in a conflict (unless the winner already took
         them into account), so someone can still pick from them. Returns True
@@ -275,13 +280,17 @@ class SheetMerge:
         both = vectors.render(vectors.merge(local_vector, remote_vector))
         differ = any(norm(local[c.name]) != norm(remote[c.name])
                      for c in self.rt.data_columns)  # fmt: skip
-        remote_wins = remote["id"] < local_id
+        if bool(remote["deleted"]) != bool(local["deleted"]):
+            # A live record beats a removed one (it was made without knowing).
+            remote_wins = bool(local["deleted"])
+        else:
+            remote_wins = remote["id"] < local_id
         winner, loser = remote_vector, local_vector
         if not remote_wins:
             winner, loser = loser, winner
         # A winner whose vector covers the loser's already took its values into account.
         covered = vectors.compare(winner, loser) in (Order.SAME, Order.LOCAL_NEWER)
-        open_question = differ and not covered
+        open_question = differ and not covered and not (local["deleted"] or remote["deleted"])
         kept_id = remote["id"] if remote_wins else local_id
         if open_question and self.m.conflict(self.rt, kept_id, local, remote, both):
             self.counts.conflicts += 1

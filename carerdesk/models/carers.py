@@ -93,6 +93,9 @@ class Carer(Synced, table=True):
     assessment_review_on: date | None = None
 
     young_carer_allowances: str | None = Field(default=None, sa_type=Text)
+    # Set on the tombstone of a record merged into another (the same person
+    # registered twice): other sites move what they hold of it there too.
+    merged_into: uuid.UUID | None = uuid_field()
 
 
 class CarerPhoto(Synced, table=True):

@@ -10,7 +10,7 @@ What is recorded:
 
 - ``carer.registered`` (with a snapshot: age band, gender, ethnic group...),
   ``carer.closed`` (status leaves active), ``carer.reopened``, and
-  ``carer.erased`` (an open record erased);
+  ``carer.erased`` (an open record erased; not one merged into another);
 - ``assessment.offered`` / ``assessment.completed`` when those dates are set;
 - ``contact.logged`` (kind, minutes) and ``referral.out`` (a referral noted);
 - ``card.issued``, ``card.renewed``, ``card.replaced`` when a card is issued
@@ -200,7 +200,8 @@ def _new_carer(pending: _Pending, carer: Carer, importing: bool, today: date) ->
 
 def _carer_changed(pending: _Pending, carer: Carer, importing: bool, today: date) -> None:
     if carer.deleted:
-        if not _before(carer, "deleted"):
+        # A record merged into another is the same person still on the books.
+        if not _before(carer, "deleted") and carer.merged_into is None:
             was_open = not importing and _before(carer, "status") is CarerStatus.ACTIVE
             pending.erased[carer.id] = month_of(today) if was_open else None
         return

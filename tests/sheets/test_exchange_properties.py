@@ -26,7 +26,15 @@ from carerdesk.errors import CarerdeskError
 from carerdesk.exchange import export_file, import_file, list_conflicts, resolve_conflict
 from carerdesk.models import Carer, Offer
 from carerdesk.models.enums import ContactKind
-from carerdesk.services import cards, carer_details, carers, contacts, erasure, offers
+from carerdesk.services import (
+    cards,
+    carer_details,
+    carer_merge,
+    carers,
+    contacts,
+    erasure,
+    offers,
+)
 from carerdesk.services import settings as settings_service
 from carerdesk.store.paths import key_path
 
@@ -43,6 +51,7 @@ STEP = st.one_of(
     st.tuples(st.just("plan"), SITE, PICK, NAMES),
     st.tuples(st.just("card"), SITE, PICK),
     st.tuples(st.just("erase"), SITE, PICK),
+    st.tuples(st.just("merge"), SITE, PICK, PICK, st.booleans()),
     st.tuples(st.just("photo"), SITE, PICK, st.booleans()),
     st.tuples(st.just("settings"), SITE, st.integers(1, 3)),
     st.tuples(st.just("offer"), SITE, PICK, NAMES),
@@ -112,6 +121,7 @@ def _do(step: tuple[Any, ...], sites: dict[str, Desk], folder: Path) -> None:
     carer_id = _live_carer(desk, step[2])
     if carer_id is None:
         return
+    other = _live_carer(desk, step[3]) if kind == "merge" else None
     with desk.transaction() as tx:
         try:
             if kind == "edit":
@@ -127,6 +137,10 @@ def _do(step: tuple[Any, ...], sites: dict[str, Desk], folder: Path) -> None:
                 cards.queue_card(tx, carer_id)
             elif kind == "erase":
                 erasure.erase_carer(tx, carer_id)
+            elif kind == "merge":
+                if other is not None and other != carer_id:
+                    take = set(carer_merge.merge_field_names()) if step[4] else set()
+                    carer_merge.merge_carers(tx, carer_id, other, take | {"emergency_plan"})
             elif kind == "photo":
                 carer_details.set_photo(tx, carer_id, JPEG + desk.site_code.encode() if step[3]
                                         else None)  # fmt: skip
