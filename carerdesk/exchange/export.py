@@ -19,7 +19,6 @@ from sqlmodel import select
 
 from carerdesk.desk import Tx
 from carerdesk.exchange import vectors
-from carerdesk.exchange.fastxlsx import write_fast_book
 from carerdesk.exchange.fileformat import (
     BLOB_COLUMNS,
     BLOBS_SHEET,
@@ -38,6 +37,7 @@ from carerdesk.exchange.records import (
 )
 from carerdesk.models import Site
 from carerdesk.services.permissions import Permission
+from carerdesk.sheets.fastxlsx import write_fast_book
 from carerdesk.sheets.writer import SheetSpec
 from carerdesk.store import migrate
 

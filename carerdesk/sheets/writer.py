@@ -10,12 +10,13 @@ import io
 import os
 import secrets
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -59,6 +60,24 @@ def write_book(path: Path, sheets: list[SheetSpec], *, password: str | None) -> 
     the encrypted bytes are written. Raises CarerdeskError if the folder is
     missing or the file cannot be written.
     """
+    with replacing(path) as tmp:
+        if password:
+            plain = io.BytesIO()
+            _write_xlsx(plain, sheets)
+            plain.seek(0)
+            with tmp.open("wb") as out:
+                encrypt(plain, password, out)
+        else:
+            _write_xlsx(tmp, sheets)
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it once the block succeeds.
+
+    So a spreadsheet appears all at once or not at all. Raises CarerdeskError
+    if the folder is missing or the file cannot be written.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -67,14 +86,7 @@ def write_book(path: Path, sheets: list[SheetSpec], *, password: str | None) -> 
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        if password:
-            plain = io.BytesIO()
-            _write_xlsx(plain, sheets)
-            plain.seek(0)
-            with tmp.open("wb") as out:
-                _encrypt(plain, password, out)
-        else:
-            _write_xlsx(tmp, sheets)
+        yield tmp
         os.replace(tmp, path)
     except OSError:
         raise CarerdeskError(
@@ -84,7 +96,8 @@ def write_book(path: Path, sheets: list[SheetSpec], *, password: str | None) -> 
         tmp.unlink(missing_ok=True)
 
 
-def _encrypt(plain: io.BytesIO, password: str, out: io.BufferedWriter) -> None:
+def encrypt(plain: IO[bytes], password: str, out: IO[bytes]) -> None:
+    """Office agile encryption of the workbook ``plain`` into ``out``."""
     from msoffcrypto.format.ooxml import OOXMLFile
 
     OOXMLFile(plain).encrypt(password, out)

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import enum
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -32,7 +30,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from carerdesk.errors import CarerdeskError
 from carerdesk.sheets.safety import escape_text
-from carerdesk.sheets.writer import SheetSpec
+from carerdesk.sheets.writer import SheetSpec, encrypt, replacing
 
 EXCEL_MAX_ROWS = 1_048_576
 _ROWS_PER_WRITE = 2000
@@ -52,30 +50,14 @@ def write_fast_book(path: Path, sheets: list[SheetSpec], *, password: str | None
 
     Raises CarerdeskError if the folder is missing or the file cannot be written.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise CarerdeskError("The folder for the spreadsheet does not exist.")
-    fd, tmp_name = tempfile.mkstemp(prefix=".carerdesk-", suffix=".xlsx", dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            if password:
-                from msoffcrypto.format.ooxml import OOXMLFile
-
-                plain = io.BytesIO()
-                _write_zip(plain, sheets)
-                plain.seek(0)
-                OOXMLFile(plain).encrypt(password, out)
-            else:
-                _write_zip(out, sheets)
-        os.replace(tmp, path)
-    except OSError:
-        raise CarerdeskError(
-            "The spreadsheet could not be written (is the disk full, or the file open elsewhere?)."
-        ) from None
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(path) as tmp, tmp.open("wb") as out:
+        if password:
+            plain = io.BytesIO()
+            _write_zip(plain, sheets)
+            plain.seek(0)
+            encrypt(plain, password, out)
+        else:
+            _write_zip(out, sheets)
 
 
 def _write_zip(target: IO[bytes], sheets: list[SheetSpec]) -> None:
