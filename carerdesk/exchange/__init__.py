@@ -18,6 +18,7 @@ from carerdesk.exchange.conflicts import (
     list_conflicts,
     list_possible_duplicates,
     resolve_conflict,
+    waiting_counts,
 )
 from carerdesk.exchange.duplicates import MergePreview, merge_carers, merge_preview
 from carerdesk.exchange.export import ExportSummary, export_site
@@ -56,4 +57,5 @@ __all__ = [
     "purge_erased",
     "read_export",
     "resolve_conflict",
+    "waiting_counts",
 ]

@@ -49,6 +49,20 @@ class DuplicateView:
     reason: str
 
 
+def waiting_counts(tx: Tx) -> tuple[int, int]:
+    """How many conflicts and likely matches wait for someone: cheap, for a badge."""
+    tx.require(Permission.EXCHANGE)
+    conn = tx.session.connection()
+    purge_erased(conn)
+    conflicts = conn.exec_driver_sql(
+        "SELECT count(*) FROM exchange_conflict WHERE resolved_at IS NULL"
+    ).scalar()
+    matches = conn.exec_driver_sql(
+        "SELECT count(*) FROM exchange_duplicate WHERE resolved_at IS NULL"
+    ).scalar()
+    return int(conflicts or 0), int(matches or 0)
+
+
 def list_conflicts(tx: Tx) -> list[ConflictView]:
     """Conflicts waiting for someone to choose, oldest first."""
     tx.require(Permission.EXCHANGE)

@@ -53,6 +53,11 @@ class BadFile(CarerdeskError):
     """A file that cannot (or must not) be read; ``message`` is one plain sentence."""
 
 
+class PasswordNeeded(BadFile):
+    """The file is locked with a password, and none (or the wrong one) was given."""
+
+
+
 def escape_text(value: str) -> tuple[str, bool]:
     """The text unchanged, and whether it needs a quote prefix to stay text.
 
@@ -260,20 +265,22 @@ def _ole_book(data: bytes, password: str | None) -> Book:
             raise BadFile("The file is damaged, or is not a spreadsheet.")
         return _calamine_book(io.BytesIO(data))
     if not password:
-        raise BadFile("The file is protected by a password; enter the password to open it.")
+        raise PasswordNeeded(
+            "The file is protected by a password; enter the password to open it."
+        )
     out = io.BytesIO()
     try:
         office.load_key(password=password, verify_password=True)
         office.decrypt(out)
     except (mso_errors.InvalidKeyError, mso_errors.DecryptionError):
-        raise BadFile("The password for the file is wrong.") from None
+        raise PasswordNeeded("The password for the file is wrong.") from None
     except Exception:
         raise BadFile("The protected file is damaged and could not be opened.") from None
     out.seek(0)
     if fmt == "xls97":
         return _calamine_book(out)
     if not out.getvalue().startswith(_ZIP_MAGIC):
-        raise BadFile("The password for the file is wrong.")
+        raise PasswordNeeded("The password for the file is wrong.")
     return _zip_book(out)
 
 

@@ -1,5 +1,6 @@
-"""The coordinators' "Data and returns" page: the monthly return, the offers
-spreadsheet (export, then import with a preview), and old registers.
+"""The coordinators' "Data and returns" page: the monthly return, the exchange
+with the scheme's other sites, the offers spreadsheet (export, then import with
+a preview), and old registers.
 
 Every file is written or read on the database worker; the page says plainly
 where a file was saved, or what was wrong with one.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -49,8 +51,11 @@ from carerdesk.ui.navigator import Navigator
 from carerdesk.ui.widgets import FieldWithError, heading
 from carerdesk.ui.worker import DbWorker
 
+if TYPE_CHECKING:
+    from carerdesk.ui.exchange_tab import ExchangeTab
 
-def _tab_layout(widget: QWidget, title: str, explanation: str) -> QVBoxLayout:
+
+def tab_layout(widget: QWidget, title: str, explanation: str) -> QVBoxLayout:
     layout = QVBoxLayout(widget)
     layout.setContentsMargins(16, 16, 16, 16)
     layout.setSpacing(10)
@@ -61,7 +66,7 @@ def _tab_layout(widget: QWidget, title: str, explanation: str) -> QVBoxLayout:
     return layout
 
 
-class _Tab(QWidget):
+class DataTab(QWidget):
     """A tab that submits work and shows its problems on its own status line."""
 
     status: QLabel
@@ -83,13 +88,13 @@ class _Tab(QWidget):
         """Stop double clicks while a file is being written or read."""
 
 
-class ReturnTab(_Tab):
+class ReturnTab(DataTab):
     """Save the monthly return for commissioners."""
 
     def __init__(self, worker: DbWorker, nav: Navigator) -> None:
         super().__init__(worker, nav)
         self.setObjectName("returnTab")
-        layout = _tab_layout(self, "Monthly return", (
+        layout = tab_layout(self, "Monthly return", (
             "The figures for commissioners for one month and the year to date (from April): "
             "registrations, who carers are, contacts, cards and offers, with a 12-month "
             "trend. It is saved as an Excel workbook to send on."))  # fmt: skip
@@ -181,13 +186,13 @@ class ReturnTab(_Tab):
         super().failed(exc)
 
 
-class OffersSheetTab(_Tab):
+class OffersSheetTab(DataTab):
     """Export the offers to a spreadsheet, and import it back after a preview."""
 
     def __init__(self, worker: DbWorker, nav: Navigator) -> None:
         super().__init__(worker, nav)
         self.setObjectName("offersSheetTab")
-        layout = _tab_layout(self, "Offers spreadsheet", (
+        layout = tab_layout(self, "Offers spreadsheet", (
             "Export the businesses and their offers to a spreadsheet that staff can edit in "
             "Excel or LibreOffice, then import it back. Rows are matched by a hidden "
             "reference, so they can be sorted freely; a row added at the bottom becomes a "
@@ -322,13 +327,13 @@ class OffersSheetTab(_Tab):
         self.nav.notify.emit(f"Imported the offers spreadsheet: {plural(changes, 'change')}.")
 
 
-class OldRegisterTab(_Tab):
+class OldRegisterTab(DataTab):
     """Start the wizard that brings in an old register."""
 
     def __init__(self, worker: DbWorker, nav: Navigator) -> None:
         super().__init__(worker, nav)
         self.setObjectName("oldRegisterTab")
-        layout = _tab_layout(self, "Old register", (
+        layout = tab_layout(self, "Old register", (
             "Bring the carers from an old register into carerdesk: an Excel, LibreOffice or "
             "CSV file. You choose the sheet and match its columns to carerdesk's fields, "
             "then see exactly what would happen before anything changes.\n\n"
@@ -379,11 +384,19 @@ class DataPage(QWidget):
         self.tabs.setObjectName("dataTabs")
         self.tabs.setAccessibleName("Data and returns")
         self.returns = ReturnTab(worker, nav) if can(Permission.RETURNS) else None
+        self.exchange: ExchangeTab | None = None
+        if can(Permission.EXCHANGE):
+            # Imported here: the exchange tab builds on this module's DataTab.
+            from carerdesk.ui.exchange_tab import ExchangeTab
+
+            self.exchange = ExchangeTab(worker, nav)
         self.offers = OffersSheetTab(worker, nav)
         self.old_register = (OldRegisterTab(worker, nav)
                              if can(Permission.REGISTER) and can(Permission.EXCHANGE) else None)
         for tab, label, tip in (
             (self.returns, "&Monthly return", "Figures for commissioners (Alt+M)"),
+            (self.exchange, "&Exchange with another site",
+             "Share records with the scheme's other sites (Alt+E)"),
             (self.offers, "Offers s&preadsheet", "Offers to and from a spreadsheet (Alt+P)"),
             (self.old_register, "O&ld register", "Import an old register (Alt+L)"),
         ):
@@ -399,15 +412,24 @@ class DataPage(QWidget):
     def page_entered(self) -> None:
         if self.returns is not None:
             self.returns.load()
+        if self.exchange is not None:
+            self.exchange.load_waiting()
         self.tabs.setFocus()
 
     def data_changed(self, what: str) -> None:
         if what == "settings" and self.returns is not None:
             self.returns.load()
+        if what == "carer" and self.exchange is not None:
+            self.exchange.load_waiting()  # an erasure can settle what waited
 
     def has_unsaved_changes(self) -> bool:
-        """A previewed offers import not yet applied counts as unsaved."""
-        return self.offers.has_pending()
+        """A previewed import (offers, or another site's records) not yet applied counts
+        as unsaved."""
+        return self.offers.has_pending() or (
+            self.exchange is not None and self.exchange.has_pending()
+        )
 
     def discard_changes(self) -> None:
         self.offers.discard(quiet=True)
+        if self.exchange is not None:
+            self.exchange.discard(quiet=True)

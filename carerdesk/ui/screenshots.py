@@ -107,10 +107,17 @@ def take_screenshots(out: Path, size: tuple[int, int] = (1366, 768)) -> list[Pat
             title = tabs.tabText(index).replace("&", "").lower().replace(" ", "_")
             shoot(window, f"record_{title.replace('-', '_')}")
 
-        for name in ("register", "offers", "print", "users", "settings"):
+        for name in ("register", "offers", "print", "data", "users", "settings"):
             if window.show_page(name):
                 _settle(lambda: not window.worker.busy)
                 shoot(window, name)
+        data = window.page("data")
+        exchange = getattr(data, "exchange", None)
+        if data is not None and exchange is not None:
+            window.show_page("data")
+            data.tabs.setCurrentWidget(exchange)  # type: ignore[attr-defined]
+            _settle(lambda: not window.worker.busy)
+            shoot(window, "data_exchange")
         offers = window.page("offers")
         if offers is not None:
             window.show_page("offers")

@@ -20,6 +20,7 @@ from carerdesk.exchange import (
     merge_carers,
     merge_preview,
     resolve_conflict,
+    waiting_counts,
 )
 from carerdesk.models import ActivityEvent, Card, CaredFor, Carer, ContactLog, EmergencyPlan
 from carerdesk.models.enums import ContactKind, Gender, Role
@@ -77,8 +78,12 @@ def test_the_preview_lists_differing_fields_gaps_filled_and_what_moves(pair):
 
 def test_merging_keeps_one_record_with_the_chosen_values_and_everything_moved(pair):
     site_a, _b, _out, mine, theirs, dup = pair
+    with site_a.read() as tx:
+        assert waiting_counts(tx) == (0, 1)
     with site_a.transaction() as tx:
         kept = merge_carers(tx, dup, {"first_name": "remote"})
+    with site_a.read() as tx:
+        assert waiting_counts(tx) == (0, 0)
     assert kept == min(mine, theirs, key=lambda i: i.bytes)
     gone = theirs if kept == mine else mine
     with site_a.read() as tx:
