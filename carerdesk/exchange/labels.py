@@ -234,3 +234,27 @@ def _words(value: Any) -> str:
     if isinstance(items, list):
         return ", ".join(str(i) for i in items) if items else EMPTY
     return str(value)
+
+
+_TITLE_COLUMNS = {
+    "carer": ("first_name", "last_name"),
+    "cared_for": ("name",),
+    "card": ("number",),
+    "business": ("name",),
+    "offer": ("text",),
+    "site": ("code", "name"),
+    "emergency_plan": ("contact_name",),
+}
+
+
+def record_title(record_type: str, raw: dict[str, Any]) -> str:
+    """What a person would call a record (a name, a card number), or "" if nothing fits.
+
+    ``raw`` is the record as stored or exported. Erased records have no title.
+    """
+    if raw.get("deleted"):
+        return ""
+    names = _TITLE_COLUMNS.get(_table(record_type), ())
+    words = [str(raw[n]).strip() for n in names if raw.get(n)]
+    title = " ".join(w for w in words if w)
+    return title if len(title) <= 60 else title[:59].rstrip() + "…"

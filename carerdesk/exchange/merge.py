@@ -30,6 +30,7 @@ from sqlmodel import select
 from carerdesk.desk import Tx
 from carerdesk.exchange.aftercare import Aftercare
 from carerdesk.exchange.fileformat import ExchangeFile, read_blobs
+from carerdesk.exchange.labels import record_title
 from carerdesk.exchange.records import RECORD_TYPES, RecordType, to_plain
 from carerdesk.exchange.sheet_merge import Counts, SheetMerge, norm
 from carerdesk.models import ExchangeConflict
@@ -58,6 +59,7 @@ class Change:
     record_type: str
     record_id: uuid.UUID
     action: str
+    title: str = ""  # what a person would call it: a name, a card number (never logged)
 
 
 @dataclass
@@ -172,9 +174,12 @@ class _Merge:
         self.result.likely_duplicates = self.after.duplicates_found
         return self.result
 
-    def changed(self, rt: RecordType, action: str, rid: bytes) -> None:
+    def changed(
+        self, rt: RecordType, action: str, rid: bytes, raw: dict[str, Any] | None = None
+    ) -> None:
         if len(self.result.changes) < LISTED:
-            self.result.changes.append(Change(rt.table, uuid.UUID(bytes=rid), action))
+            title = record_title(rt.table, raw) if raw is not None else ""
+            self.result.changes.append(Change(rt.table, uuid.UUID(bytes=rid), action, title))
 
     def conflict(
         self, rt: RecordType, rid: bytes, local: dict[str, Any], remote: dict[str, Any],

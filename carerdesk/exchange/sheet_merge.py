@@ -38,7 +38,9 @@ class MergeContext(Protocol):
         remote_vector: str,
     ) -> bool: ...  # fmt: skip
 
-    def changed(self, rt: RecordType, action: str, rid: bytes) -> None: ...
+    def changed(
+        self, rt: RecordType, action: str, rid: bytes, raw: dict[str, Any] | None = None
+    ) -> None: ...
 
 
 @dataclass
@@ -198,7 +200,7 @@ class SheetMerge:
         if order is Order.REMOTE_NEWER:
             self._update(remote, remote_text)
             self._changed("deleted" if remote["deleted"] and not local_deleted else "updated",
-                          rid)  # fmt: skip
+                          rid, remote)  # fmt: skip
             return
         self._concurrent(rid, remote, remote_vector, vectors.parse(local_text), local_deleted)
 
@@ -218,7 +220,7 @@ class SheetMerge:
             if remote_wins:
                 self._update(remote, merged)
                 if remote["deleted"] and not local_deleted:
-                    self._changed("deleted", rid)
+                    self._changed("deleted", rid, remote)
                 else:
                     self.counts.unchanged += 1
             else:
@@ -230,9 +232,9 @@ class SheetMerge:
         else:
             self.counts.unchanged += 1
 
-    def _changed(self, action: str, rid: bytes) -> None:
+    def _changed(self, action: str, rid: bytes, raw: dict[str, Any] | None = None) -> None:
         setattr(self.counts, action, getattr(self.counts, action) + 1)
-        self.m.changed(self.rt, action, rid)
+        self.m.changed(self.rt, action, rid, raw)
 
     def _fetch(self, rid: bytes) -> dict[str, Any]:
         cols = ", ".join(f'"{n}"' for n in self.names)
@@ -249,7 +251,7 @@ class SheetMerge:
         self.inserts.append(remote)
         self.vectors.append((remote["id"], remote_text, remote["version"], remote["updated_at"]))
         self.m.after.inserted(self.rt, remote)
-        self._changed("deleted" if remote["deleted"] else "inserted", remote["id"])
+        self._changed("deleted" if remote["deleted"] else "inserted", remote["id"], remote)
 
     def _update(self, remote: dict[str, Any], vector_text: str) -> None:
         self.updates.append(remote)
@@ -295,7 +297,7 @@ class SheetMerge:
         if open_question and self.m.conflict(self.rt, kept_id, local, remote, both):
             self.counts.conflicts += 1
         elif remote_wins:
-            self._changed("updated", remote["id"])
+            self._changed("updated", remote["id"], remote)
         else:
             self.counts.unchanged += 1
         if not remote_wins:

@@ -295,7 +295,7 @@ class ChangesModel(RowsModel[Any]):
         super().__init__([
             Column("Record", lambda c: record_label(c.record_type)),
             Column("What would happen", lambda c: _ACTION[c.action][self.done]),
-            Column("Reference", lambda c: str(c.record_id)[:8]),
+            Column("Which", lambda c: c.title or f"(reference {str(c.record_id)[:8]})"),
         ])  # fmt: skip
         self.done = 0  # 0: would happen (a preview), 1: happened
 

@@ -417,6 +417,7 @@ def test_a_dry_run_reports_what_would_change_and_changes_nothing(site_a, site_b,
     assert result.dry_run and result.to_json()["inserted"] == 2
     assert {(c.record_type, c.action) for c in result.changes} == {("carer", "inserted"),
                                                                    ("site", "inserted")}
+    assert "Dry Testrun" in {c.title for c in result.changes}
     assert result.backup is None
     assert snapshot(site_a) == before
     assert not list(db_path.parent.glob("*.before-import-*"))

@@ -118,3 +118,16 @@ def test_lists_numbers_and_text() -> None:
     long_note = "Prefers a call in the morning. " * 20
     assert shown_value("carer", "notes", long_note) == long_note  # shortening is the screen's job
     assert shown_value("carer_photo", "jpeg", "aGVsbG8=") == "(a picture)"
+
+
+def test_a_record_title_is_what_a_person_would_call_it():
+    from carerdesk.exchange.labels import record_title
+
+    assert record_title("carer", {"first_name": "Testy", "last_name": "McTestface"}) == (
+        "Testy McTestface"
+    )
+    assert record_title("cards", {"number": "TST-000123-87"}) == "TST-000123-87"
+    assert record_title("carer", {"first_name": None, "deleted": True}) == ""
+    assert record_title("contact_log", {"what_was_done": "Rang"}) == ""
+    long = record_title("offer", {"text": "x" * 100})
+    assert len(long) == 60 and long.endswith("…")
