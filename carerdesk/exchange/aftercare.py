@@ -5,6 +5,8 @@
 * The search index learns of every carer and card written directly.
 * Conflicts the other site has since settled are closed; none stays behind
   for an erased record (they hold personal values).
+* Details changed here of a carer another site has since merged into another
+  record wait as a conflict on the record kept, so nothing is lost unseen.
 * Carers who arrived and look like someone registered here are recorded as
   possible duplicates, for someone to look at.
 """
@@ -23,7 +25,7 @@ from sqlmodel import col, select
 from carerdesk.desk import Tx
 from carerdesk.exchange import vectors
 from carerdesk.exchange.fileformat import ExportMeta
-from carerdesk.exchange.records import RECORD_TYPES, RecordType
+from carerdesk.exchange.records import BY_TABLE, RECORD_TYPES, RecordType, to_plain
 from carerdesk.models import (
     Card,
     CardEvent,
@@ -38,7 +40,7 @@ from carerdesk.models import (
 )
 from carerdesk.models.enums import CardStatus
 from carerdesk.services import search_index
-from carerdesk.services.carer_merge import cell_value, copy_into
+from carerdesk.services.carer_merge import cell_value, copy_into, merge_field_names
 from carerdesk.services.carers import DUPLICATE_NAME_SCORE
 from carerdesk.services.erasure import TOMBSTONE_COLUMNS, blank_record
 from carerdesk.validation import fold
@@ -57,6 +59,7 @@ class Aftercare:
         self.touched_carers: set[bytes] = set()
         self.changed: dict[bytes, str] = {}
         self.forgotten: list[bytes] = []
+        self.merged_here: list[dict[str, Any]] = []
         self.carer_tombstones = False
         self.new_carers: list[tuple[bytes, str, str | None, str | None]] = []
         self.duplicates_found = 0
@@ -81,6 +84,11 @@ class Aftercare:
     def updated(self, rt: RecordType, raw: dict[str, Any], vector: str) -> None:
         self._note(rt, raw)
         self.changed[raw["id"]] = vector
+
+    def merged_away(self, local: dict[str, Any]) -> None:
+        """A carer changed here (``local``: its stored values) whom another site merged
+        into another record meanwhile: the merge wins, the changes must not vanish."""
+        self.merged_here.append(local)
 
     def forget(self, record_id: bytes) -> None:
         """A record removed for good (it lost to another site's copy of the same thing)."""
@@ -113,6 +121,9 @@ class Aftercare:
             search_index.reindex(conn, [uuid.UUID(bytes=b) for b in self.touched_carers])
         session.expire_all()  # rows were written under the session's feet
         erased = erase_orphans(self.tx, self.peer)
+        drop_moves_by_merges(self.tx)
+        if self.merged_here:
+            self._keep_changes_to_merged()
         if self.carer_tombstones or erased:
             # No trace of an erased person may stay in the index's old segments.
             conn.execute(text("INSERT INTO carer_search(carer_search) VALUES('optimize')"))
@@ -144,6 +155,37 @@ class Aftercare:
             if order in (vectors.Order.SAME, vectors.Order.LOCAL_NEWER):
                 conflict.resolved_at = self.tx.now()
                 conflict.resolution = "superseded"
+        # Written now: ``purge_erased`` next deletes, by SQL, those about erased records.
+        session.flush()
+
+    def _keep_changes_to_merged(self) -> None:
+        """Each field of a merged carer whose value here differs from the record kept
+        waits as a conflict on that record: "here" is this site's value."""
+        targets = merge_targets(self.tx)
+        rt = BY_TABLE["carer"]
+        names = merge_field_names()
+        cols = ", ".join(f'"{n}"' for n in names)
+        for here in self.merged_here:
+            target = targets.get(uuid.UUID(bytes=bytes(here["id"])))
+            if target is None:
+                continue  # erased since: nothing of them is kept
+            row = self.conn.exec_driver_sql(
+                f"SELECT {cols} FROM carer WHERE id = ?", (target.bytes,)
+            ).one()
+            there = dict(zip(names, row, strict=True))
+            differ = [n for n in names if not _blank(here[n]) and here[n] != there[n]]
+            if not differ:
+                continue
+            plain_here, plain_there = to_plain(rt, here), to_plain(rt, there)
+            self.tx.session.add(
+                ExchangeConflict(
+                    record_type="carer", record_id=target, peer_site=self.peer,
+                    local_values={n: plain_here[n] for n in differ},
+                    remote_values={n: plain_there[n] for n in differ},
+                    created_at=self.tx.now(),
+                )
+            )  # fmt: skip
+        self.tx.session.flush()
 
     def _record_duplicates(self) -> None:
         assert self._local is not None
@@ -248,6 +290,41 @@ def merge_targets(tx: Tx) -> dict[uuid.UUID, uuid.UUID]:
     return {k: v for k, v in out.items() if v in live}
 
 
+def follow_merges(targets: dict[uuid.UUID, uuid.UUID], carer: Any) -> Any:
+    """The carer a reference means now: the record kept, if it was merged."""
+    try:
+        key = carer if isinstance(carer, uuid.UUID) else uuid.UUID(str(carer))
+    except ValueError:
+        return carer
+    return targets.get(key, key)
+
+
+def drop_moves_by_merges(tx: Tx) -> None:
+    """A record in a conflict only because a merge moved it to the record kept is no
+    question: both sites' carers are one record now (and it already points there)."""
+    targets = merge_targets(tx)
+    if not targets:
+        return
+    rows = tx.session.exec(
+        select(ExchangeConflict).where(ExchangeConflict.resolved_at == None)  # noqa: E711
+    ).all()
+    for conflict in rows:
+        if "carer_id" not in conflict.remote_values:
+            continue
+        here = follow_merges(targets, conflict.local_values.get("carer_id"))
+        there = follow_merges(targets, conflict.remote_values.get("carer_id"))
+        if here != there:
+            continue  # moved to two different records: someone chooses
+        conflict.local_values = {k: v for k, v in conflict.local_values.items() if k != "carer_id"}
+        conflict.remote_values = {
+            k: v for k, v in conflict.remote_values.items() if k != "carer_id"
+        }
+        if not conflict.remote_values:
+            conflict.resolved_at = tx.now()
+            conflict.resolution = "superseded"
+    tx.session.flush()
+
+
 def _move_one_each(tx: Tx, model: Any, row: Any, target: uuid.UUID, peer: str) -> None:
     """A plan (or photo) of a merged carer: to the record kept, or waiting as a conflict.
 
@@ -270,6 +347,11 @@ def _move_one_each(tx: Tx, model: Any, row: Any, target: uuid.UUID, peer: str) -
             )
         )  # fmt: skip
     blank_record(row, TOMBSTONE_COLUMNS | {"carer_id"})
+
+
+def _blank(value: Any) -> bool:
+    """No value worth keeping, in stored form: nothing, blank text, 'not stated'."""
+    return value is None or (isinstance(value, str) and value.strip() in ("", "not_stated"))
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,7 @@ from sqlmodel import select
 from carerdesk.desk import Tx
 from carerdesk.errors import CarerdeskError, InvalidValue, NotFound
 from carerdesk.exchange import vectors
-from carerdesk.exchange.aftercare import purge_erased
+from carerdesk.exchange.aftercare import follow_merges, merge_targets, purge_erased
 from carerdesk.exchange.records import BY_TABLE
 from carerdesk.models import ExchangeConflict, PossibleDuplicate
 from carerdesk.services.permissions import Permission
@@ -127,6 +127,8 @@ def resolve_conflict(tx: Tx, conflict_id: int, choices: dict[str, str]) -> None:
         column_type = rt.model.__table__.c[name].type  # type: ignore[attr-defined]
         convert = column_type.dialect_impl(dialect).result_processor(dialect, None)
         setattr(record, name, convert(stored) if convert and stored is not None else stored)
+    if "carer_id" in choices:  # never back onto a record merged into another since
+        record.carer_id = follow_merges(merge_targets(tx), record.carer_id)  # type: ignore[attr-defined]
     session.flush()
     version, updated = conn.exec_driver_sql(
         f'SELECT version, updated_at FROM "{rt.table}" WHERE id = ?', (conflict.record_id.bytes,)

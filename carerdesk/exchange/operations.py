@@ -28,6 +28,10 @@ def export_file(
         return export_site(tx, path, password=password, progress=progress)
 
 
+class FileChanged(BadFile):
+    """The file is no longer the export that was checked (another was saved over it)."""
+
+
 def import_file(
     desk: Desk,
     path: Path,
@@ -35,13 +39,20 @@ def import_file(
     password: str | None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    expected_export: str | None = None,
 ) -> ImportResult:
     """Import another site's export: file checked, database copied aside, one transaction.
 
     A dry run changes nothing and takes no copy. A file that cannot be read,
-    or that belongs to another scheme, is refused before anything happens.
+    or that belongs to another scheme, is refused before anything happens; so
+    is one that is not the export ``expected_export`` (the one a preview showed).
     """
     source = read_export(path, password=password)
+    if expected_export is not None and source.meta.export_id != expected_export:
+        raise FileChanged(
+            "The file has changed since it was checked (another export was saved over it), "
+            "so nothing was imported. Open it again to see what it would change."
+        )
     with desk.read() as tx:
         tx.require(Permission.EXCHANGE)
         if source.meta.scheme_id != tx.scheme().id:

@@ -214,6 +214,8 @@ class SheetMerge:
         same = all(norm(local[c.name]) == norm(remote[c.name]) for c in self.rt.data_columns)
         if same or remote["deleted"] or local["deleted"]:
             # Settled the same way at every site: equal values, or a deletion wins.
+            if remote.get("merged_into") and not local["deleted"] and not same:
+                self.m.after.merged_away(local)  # what changed here waits on the record kept
             remote_wins = (remote["deleted"] and not local["deleted"]) or (
                 remote["deleted"] == local["deleted"] and _later(remote, local)
             )

@@ -96,7 +96,7 @@ def cell_value(value: Any) -> Any:
 
 def plan_merge(tx: Tx, first_id: uuid.UUID, second_id: uuid.UUID) -> MergePlan:
     """What merging ``second`` and ``first`` would do; nothing is changed."""
-    tx.require(Permission.EDIT_CARER)
+    _require_merge(tx)
     first, second = _pair(tx, first_id, second_id)
     kept, gone = _kept_and_gone(first, second)
     choices, filled = [], []
@@ -125,7 +125,7 @@ def merge_carers(
     where both records differ and the second's value is wanted; every other
     such field keeps the first's.
     """
-    tx.require(Permission.EDIT_CARER)
+    _require_merge(tx)
     first, second = _pair(tx, first_id, second_id)
     allowed = {*merge_field_names(), *ONE_EACH}
     unknown = sorted(n for n in take_second if n not in allowed)
@@ -133,14 +133,18 @@ def merge_carers(
         raise InvalidValue({n: "This is not a field that can be merged" for n in unknown})
     kept, gone = _kept_and_gone(first, second)
     chosen = {n: (second if n in take_second else first) for n in allowed}
+    # Every value is chosen before any is written: ``kept`` is one of the two records.
+    values = {}
     for name in merge_field_names():
         source = chosen[name]
         if is_empty(getattr(source, name)):
             source = second if source is first else first
-        setattr(kept, name, getattr(source, name))
+        values[name] = getattr(source, name)
     for follower, leader in _FOLLOWS.items():
-        source = first if getattr(kept, leader) == getattr(first, leader) else second
-        setattr(kept, follower, getattr(source, follower))
+        source = first if values[leader] == getattr(first, leader) else second
+        values[follower] = getattr(source, follower)
+    for name, value in values.items():
+        setattr(kept, name, value)
     for model, _label in MOVED:
         for row in _live_rows(tx, model, gone.id):
             row.carer_id = kept.id  # type: ignore[attr-defined]
@@ -152,6 +156,12 @@ def merge_carers(
     _repoint_possible_duplicates(tx, gone.id, kept.id)
     tx.audit("carer.merge", kept)
     return kept.id
+
+
+def _require_merge(tx: Tx) -> None:
+    # A merge takes a record off the books at every site: not for every editor.
+    tx.require(Permission.EDIT_CARER)
+    tx.require(Permission.EXCHANGE)
 
 
 def _pair(tx: Tx, first_id: uuid.UUID, second_id: uuid.UUID) -> tuple[Carer, Carer]:

@@ -68,6 +68,8 @@ def make_engine(path: Path, data_key: bytes, *, create: bool = False) -> Engine:
         "sqlite://",
         creator=creator,
         module=sqlcipher,
+        # An error's text must never carry the values it was writing (names, phones).
+        hide_parameters=True,
         poolclass=QueuePool,
         pool_size=4,
         max_overflow=4,

@@ -413,6 +413,7 @@ class DataPage(QWidget):
         if self.returns is not None:
             self.returns.load()
         if self.exchange is not None:
+            self.exchange.forget_passphrase()
             self.exchange.load_waiting()
         self.tabs.setFocus()
 

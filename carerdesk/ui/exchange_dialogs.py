@@ -68,6 +68,7 @@ class _SettleDialog(QDialog):
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.model = model
+        self.saving = False
         self.table = make_table(
             model, f"{name}Table", caption.replace("&", "").rstrip(":"), stretch=0
         )
@@ -134,9 +135,26 @@ class _SettleDialog(QDialog):
     def enable(self, on: bool) -> None:
         raise NotImplementedError
 
-    def run(self, job: Any, done: Any) -> None:
+    def run(self, job: Any, done: Any, *, saves: bool = False) -> None:
         self.enable(False)
-        self.worker.submit(job, if_alive(self, done), if_alive(self, self.failed))
+        self.saving = saves
+
+        def finished(value: Any) -> None:
+            self.saving = False
+            done(value)
+
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            self.failed(exc)
+
+        self.worker.submit(job, if_alive(self, finished), if_alive(self, failed))
+
+    def done(self, result: int) -> None:
+        if self.saving:
+            # Closed while a decision is being saved: the tab recounts (after it, as the
+            # worker runs one job at a time), though this dialog will not hear the end.
+            self.changed.emit()
+        super().done(result)
 
 
 # -- conflicts ---------------------------------------------------------------------------
@@ -252,7 +270,7 @@ class ConflictsDialog(_SettleDialog):
             self.changed.emit()
             self.load(at, f"Saved your choice for “{item.what}”.")
 
-        self.run(job, done)
+        self.run(job, done, saves=True)
 
 
 # -- likely matches ------------------------------------------------------------------------
@@ -399,7 +417,7 @@ class MatchesDialog(_SettleDialog):
             self.changed.emit()
             self.load(at, "Merged: the two records are now one.")
 
-        self.run(job, done)
+        self.run(job, done, saves=True)
 
     def different(self) -> None:
         item = self.current()
@@ -415,7 +433,7 @@ class MatchesDialog(_SettleDialog):
             self.changed.emit()
             self.load(at, "Noted: they are two different people.")
 
-        self.run(job, done)
+        self.run(job, done, saves=True)
 
     def open_here(self) -> None:
         item = self.current()

@@ -26,6 +26,7 @@ from carerdesk.exchange import (
     import_file,
     waiting_counts,
 )
+from carerdesk.exchange.operations import FileChanged
 from carerdesk.exchange.records import BY_SHEET
 from carerdesk.ui.data_page import DataTab, tab_layout
 from carerdesk.ui.data_widgets import (
@@ -122,6 +123,7 @@ class ExchangeTab(DataTab):
         working.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(working)
         self.status = status_line("exchangeStatus")
+        self.showing_passphrase = False
         layout.addWidget(self.status)
         self.preview = self._preview_panel()
         layout.addWidget(self.preview, 1)
@@ -133,7 +135,8 @@ class ExchangeTab(DataTab):
             self.changes_table,
         ]):  # fmt: skip
             QWidget.setTabOrder(before, after)
-        self.pending: tuple[Path, str | None] | None = None
+        # The file previewed: its path, passphrase and export (Apply brings in that one only).
+        self.pending: tuple[Path, str | None, str] | None = None
         self.stopping: threading.Event | None = None
         self.export_dialog: ExportDialog | None = None
         self.password_dialog: PasswordDialog | None = None
@@ -216,6 +219,7 @@ class ExchangeTab(DataTab):
     def _start(self, text: str) -> threading.Event:
         """Show the work starting; the event returned is set when Stop is pressed."""
         say(self.status, "")
+        self.showing_passphrase = False
         self.stopping = threading.Event()
         self.progress.busy(text)
         self.busy(True)
@@ -240,6 +244,12 @@ class ExchangeTab(DataTab):
             if_alive(self, failed or self.failed),
             on_progress=self._on_progress(prefix),
         )
+
+    def forget_passphrase(self) -> None:
+        """Take the last export's passphrase off the screen (once someone has moved on)."""
+        if self.showing_passphrase:
+            self.showing_passphrase = False
+            say(self.status, "")
 
     def load_waiting(self) -> None:
         """Count the conflicts and likely matches waiting, for the two buttons."""
@@ -313,6 +323,7 @@ class ExchangeTab(DataTab):
             say(self.status, f"Saved {records} ({carers}) to:\n{path}\nGive the other site "
                              "the passphrase separately, not with the file (for example by "
                              f"phone):\n{password}")  # fmt: skip
+            self.showing_passphrase = True
         self.nav.notify.emit("Saved an export for another site.")
 
     # -- import ----------------------------------------------------------------------
@@ -364,7 +375,7 @@ class ExchangeTab(DataTab):
         self._show_result(result)
         t = result.totals
         if t.inserted + t.updated + t.deleted + t.conflicts:
-            self.pending = (path, password)
+            self.pending = (path, password, result.export_id)
             self.decision.show()
             say(
                 self.status,
@@ -386,18 +397,22 @@ class ExchangeTab(DataTab):
         """Import the previewed file for real (read again, so the result is exact)."""
         if self.pending is None:
             return
-        path, password = self.pending
+        path, password, export_id = self.pending
         stop = self._start(f"Reading {path.name}…")
 
         def run(desk: Desk, progress: Callable[..., None]) -> ImportResult | None:
             try:
-                return import_file(
-                    desk, path, password=password, progress=_stoppable(stop, progress)
-                )
+                return import_file(desk, path, password=password, expected_export=export_id,
+                                   progress=_stoppable(stop, progress))  # fmt: skip
             except Cancelled:
                 return None
 
-        self._submit(run, "Bringing in the records", lambda r: self._imported(path, r))
+        def failed(exc: BaseException) -> None:
+            self.failed(exc)
+            if isinstance(exc, FileChanged):
+                self.discard(quiet=True)  # what was shown is not what the file holds now
+
+        self._submit(run, "Bringing in the records", lambda r: self._imported(path, r), failed)
 
     def _imported(self, path: Path, result: ImportResult | None) -> None:
         self.busy(False)
@@ -439,7 +454,9 @@ class ExchangeTab(DataTab):
         self.preview.show()
 
     def discard(self, quiet: bool = False) -> None:
-        """Forget the previewed file; nothing changes."""
+        """Forget the previewed file; nothing changes (an import under way is stopped)."""
+        if self.working and self.pending is not None:
+            self.stop()  # leaving the page said "discard": the import undoes itself
         self.pending = None
         self.decision.hide()
         self.preview.hide()

@@ -328,8 +328,9 @@ def outcome_notes(result: ImportResult) -> str:
         )  # fmt: skip
     if result.erased_here:
         n = result.erased_here
+        # ``erased_here`` counts records (contacts, cards...), not carers.
         notes.append(
-            f"{plural(n, 'carer')} erased at another site "
+            f"{plural(n, 'record')} held only here about carers erased at another site "
             + ("will be erased here too." if result.dry_run else
                f"{'was' if n == 1 else 'were'} erased here too.")
         )  # fmt: skip

@@ -22,9 +22,17 @@ from carerdesk.exchange import (
     resolve_conflict,
     waiting_counts,
 )
-from carerdesk.models import ActivityEvent, Card, CaredFor, Carer, ContactLog, EmergencyPlan
+from carerdesk.models import (
+    ActivityEvent,
+    Card,
+    CaredFor,
+    Carer,
+    ContactLog,
+    EmergencyPlan,
+    ExchangeConflict,
+)
 from carerdesk.models.enums import ContactKind, Gender, Role
-from carerdesk.services import cards, carer_details, carer_merge, contacts, erasure, search
+from carerdesk.services import cards, carer_details, carer_merge, carers, contacts, erasure, search
 from tests.sheets.test_exchange import exchange, join, register, snapshot
 
 DOB = "1950-04-03"
@@ -232,3 +240,123 @@ def test_only_a_coordinator_merges_likely_matches(desk_as):
     volunteer = desk_as(Role.VOLUNTEER)
     with pytest.raises(PermissionDenied), volunteer.transaction() as tx:
         merge_carers(tx, 1, {})
+
+
+def test_only_a_coordinator_merges_two_records_through_the_service_too(desk, desk_as):
+    ids = [register(desk, name, "Testrole") for name in ("Rob", "Robin")]
+    for role in (Role.VOLUNTEER, Role.STAFF):  # both may change carers' details
+        user = desk_as(role)
+        with pytest.raises(PermissionDenied), user.read() as tx:
+            carer_merge.plan_merge(tx, *ids)
+        with pytest.raises(PermissionDenied), user.transaction() as tx:
+            carer_merge.merge_carers(tx, *ids, set())
+    with desk.read() as tx:
+        assert not any(tx.session.get(Carer, i).deleted for i in ids)
+
+
+def test_who_recorded_the_consent_goes_with_the_consent_date_kept(desk):
+    with desk.transaction() as tx:
+        ids = [carers.register(tx, carers.CarerFields(first_name=name, last_name="Testconsent"),
+                               allow_duplicate=True).id for name in ("Ann", "Anne")]  # fmt: skip
+    smaller, larger = sorted(ids, key=lambda i: i.bytes)
+    with desk.transaction() as tx:  # only the record that goes has a consent recorded
+        carers.update(tx, larger, carers.CarerFields(consent_contact=True))
+        recorder = tx.actor.user_id
+    with desk.transaction() as tx:
+        kept = carer_merge.merge_carers(tx, smaller, larger, set())
+    assert kept == smaller
+    with desk.read() as tx:
+        person = tx.session.get(Carer, kept)
+        assert person.consent_given_on is not None
+        assert person.consent_recorded_by == recorder
+
+
+def test_a_contact_edited_at_the_other_site_stays_with_the_record_kept(pair):
+    site_a, site_b, outbox, mine, theirs, dup = pair
+    with site_a.transaction() as tx:
+        contacts.log_contact(tx, mine, contacts.ContactFields(
+            kind=ContactKind.PHONE, what_was_done="Rang at A"))  # fmt: skip
+    exchange(site_a, site_b, outbox)  # both sites now hold both records and their contacts
+    with site_a.transaction() as tx:
+        kept = merge_carers(tx, dup, {})
+    gone = theirs if kept == mine else mine
+    with site_b.read() as tx:
+        [moved] = tx.session.exec(select(ContactLog).where(ContactLog.carer_id == gone)).all()
+    with site_b.transaction() as tx:  # B corrects the contact before it hears of the merge
+        contacts.update_contact(tx, moved.id, contacts.ContactFields(what_was_done="Fixed at B"))
+    exchange(site_b, site_a, outbox)
+    exchange(site_a, site_b, outbox)
+    for desk in (site_a, site_b):
+        with desk.read() as tx:
+            waiting = [c for c in list_conflicts(tx) if c.record_id == moved.id]
+        # Which carer it belongs to is no question: the merge settled that.
+        assert [[f.name for f in c.fields] for c in waiting] == [["what_was_done"]]
+        with desk.transaction() as tx:
+            choice = {"what_was_done": "local" if desk is site_b else "remote"}
+            resolve_conflict(tx, waiting[0].conflict_id, choice)
+        with desk.read() as tx:
+            row = tx.session.get(ContactLog, moved.id)
+            assert (row.carer_id, row.deleted, row.what_was_done) == (kept, False, "Fixed at B")
+    exchange(site_b, site_a, outbox)
+    exchange(site_a, site_b, outbox)
+    assert snapshot(site_a) == snapshot(site_b)
+
+
+def test_settling_a_conflict_never_moves_a_record_back_onto_a_merged_one(pair):
+    site_a, site_b, outbox, mine, theirs, dup = pair
+    with site_a.transaction() as tx:
+        contacts.log_contact(tx, mine, contacts.ContactFields(
+            kind=ContactKind.PHONE, what_was_done="Rang at A"))  # fmt: skip
+    exchange(site_a, site_b, outbox)
+    with site_b.read() as tx:
+        rows = tx.session.exec(select(ContactLog)).all()
+    with site_b.transaction() as tx:  # a conflict stored before anyone merged
+        for row in rows:
+            contacts.update_contact(tx, row.id, contacts.ContactFields(what_was_done="At B"))
+    with site_a.transaction() as tx:
+        for row in rows:
+            contacts.update_contact(tx, row.id, contacts.ContactFields(what_was_done="At A"))
+    exchange(site_b, site_a, outbox)
+    with site_a.transaction() as tx:
+        kept = merge_carers(tx, dup, {})
+    with site_a.read() as tx:
+        waiting = [c for c in list_conflicts(tx) if c.record_type == "contact_log"]
+        assert len(waiting) == len(rows)
+        conflict = waiting[0]
+    gone = theirs if kept == mine else mine
+    with site_a.transaction() as tx:  # as stored by a version that kept the carer a question
+        stored = tx.session.get(ExchangeConflict, conflict.conflict_id)
+        stored.local_values = {**stored.local_values, "carer_id": str(gone)}
+        stored.remote_values = {**stored.remote_values, "carer_id": str(kept)}
+    with site_a.transaction() as tx:
+        resolve_conflict(tx, conflict.conflict_id, {"carer_id": "local", "what_was_done": "local"})
+    with site_a.read() as tx:
+        assert tx.session.get(ContactLog, conflict.record_id).carer_id == kept
+
+
+def test_details_changed_at_the_other_site_before_it_heard_of_the_merge_wait_as_a_conflict(pair):
+    site_a, site_b, outbox, mine, theirs, dup = pair
+    exchange(site_a, site_b, outbox)  # B holds both records
+    with site_a.transaction() as tx:
+        kept = merge_carers(tx, dup, {})
+    gone = theirs if kept == mine else mine
+    with site_b.transaction() as tx:  # B, unaware, notes the person's new phone number
+        carers.update(tx, gone, carers.CarerFields(phone="07700 900999"))
+    exchange(site_a, site_b, outbox)
+    with site_b.read() as tx:
+        assert tx.session.get(Carer, gone).deleted
+        waiting = [c for c in list_conflicts(tx) if c.record_id == kept]
+    assert waiting, "B's new phone number must not vanish without a trace"
+    [phone] = [f for c in waiting for f in c.fields if f.name == "phone"]
+    assert phone.local == "07700 900999"  # the value here is B's own
+    with site_b.transaction() as tx:
+        for conflict in waiting:
+            resolve_conflict(tx, conflict.conflict_id,
+                             {f.name: "local" if f.name == "phone" else "remote"
+                              for f in conflict.fields})  # fmt: skip
+    exchange(site_b, site_a, outbox)
+    exchange(site_a, site_b, outbox)
+    assert snapshot(site_a) == snapshot(site_b)
+    with site_a.read() as tx:
+        assert tx.session.get(Carer, kept).phone == "07700 900999"
+        assert list_conflicts(tx) == []

@@ -170,3 +170,22 @@ def test_no_database_at_all_says_so_plainly(tmp_path):
         open_desk(tmp_path / "nothing-here.db", ADMIN, ADMIN_PASSWORD)
     assert "no carerdesk database" in err.value.message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_error_never_shows_the_values_it_was_writing(desk):
+    from sqlalchemy.exc import IntegrityError
+
+    from carerdesk.models import Carer
+
+    with desk.transaction() as tx:
+        carer = Carer(first_name="Secretia", last_name="Testprivate", search_key=1)
+        tx.session.add(carer)
+    try:
+        with desk.transaction() as tx:
+            tx.session.add(Carer(first_name="Secretia", last_name="Testprivate", search_key=1))
+            tx.session.flush()
+    except IntegrityError as exc:
+        assert "Secretia" not in str(exc)
+        assert "Testprivate" not in str(exc)
+    else:
+        raise AssertionError("a repeated search key must be refused")

@@ -38,7 +38,7 @@ from carerdesk.exchange import (
 )
 from carerdesk.models import Carer
 from carerdesk.models.enums import ContactKind, Gender
-from carerdesk.services import carer_details, carers, contacts
+from carerdesk.services import carer_details, carers, contacts, erasure
 from carerdesk.services.carer_details import EmergencyPlanFields
 from carerdesk.services.carers import CarerFields
 from carerdesk.services.contacts import ContactFields
@@ -252,6 +252,11 @@ def test_an_export_locked_with_generated_words_opens_at_the_other_site(
     assert tab.status.property("role") == "ok"
     assert str(out) in tab.status.text() and words in tab.status.text()
     assert "separately" in tab.status.text()
+    page = tab.window()
+    assert isinstance(page, DataPage)
+    page.page_entered()  # coming back later: the passphrase is no longer on show
+    wait_idle(qtbot, tab.worker)
+    assert words not in tab.status.text()
     assert out.read_bytes()[:8] == OLE_MAGIC  # encrypted
     with pytest.raises(BadFile, match="password"):
         import_file(site_b, out, password=None)
@@ -361,6 +366,24 @@ def test_discarding_the_preview_changes_nothing(
     assert live_carers(desk) == []
 
 
+def test_the_preview_counts_what_an_erasure_reaches_here_as_records(
+    qtbot, desk, site_b, open_tab, dialogs, outbox
+) -> None:
+    carer_id = register(desk, "Erin", "Testerased")
+    send(desk, site_b, outbox)
+    with site_b.transaction() as tx:  # two contacts only B holds
+        for what in ("Rang", "Dropped in"):
+            contacts.log_contact(tx, carer_id, ContactFields(kind=ContactKind.PHONE,
+                                                             what_was_done=what))  # fmt: skip
+    with desk.transaction() as tx:
+        erasure.erase_carer(tx, carer_id)
+    tab = open_tab(site_b)
+    start_import(qtbot, tab, dialogs, export_of(desk, outbox))
+    text = tab.notes.text()
+    assert "2 records held only here about carers erased at another site" in text, text
+    assert "2 carers" not in text
+
+
 def test_a_wrong_passphrase_is_asked_again_and_changes_nothing(
     qtbot, desk, site_b, open_tab, dialogs, outbox, db_path
 ) -> None:
@@ -418,6 +441,42 @@ def test_stopping_an_import_changes_nothing(qtbot, desk, site_b, open_tab, dialo
     assert tab.status.text() == "Stopped: nothing was imported."
     assert live_carers(desk) == [] and not page.has_unsaved_changes()
     assert tab.import_button.isEnabled() and not tab.stop_button.isVisible()
+
+
+def test_leaving_the_page_during_an_import_and_discarding_brings_nothing_in(
+    qtbot, desk, site_b, open_tab, dialogs, outbox
+) -> None:
+    register(site_b, "Lena", "Testleave")
+    tab = open_tab(desk)
+    page = page_of(tab)
+    start_import(qtbot, tab, dialogs, export_of(site_b, outbox))
+    gate = threading.Event()
+    tab.worker.submit(lambda _desk: gate.wait(10))  # the import waits behind this
+    click(qtbot, tab.apply_button)
+    assert page.has_unsaved_changes()  # so leaving the page asks first...
+    page.discard_changes()  # ...and the answer was "discard"
+    gate.set()
+    wait_idle(qtbot, tab.worker)
+    assert live_carers(desk) == [], "discarding must not bring the records in after all"
+    assert tab.status.text() == "Stopped: nothing was imported."
+    assert not page.has_unsaved_changes() and tab.import_button.isEnabled()
+
+
+def test_apply_brings_in_only_the_export_that_was_previewed(
+    qtbot, desk, site_b, open_tab, dialogs, outbox
+) -> None:
+    register(site_b, "Petra", "Testpreview")
+    path = export_of(site_b, outbox)
+    tab = open_tab(desk)
+    start_import(qtbot, tab, dialogs, path)
+    assert tab.decision.isVisible()
+    register(site_b, "Quentin", "Testlater")
+    export_of(site_b, outbox)  # a newer export saved over the file (same name, same day)
+    click(qtbot, tab.apply_button)
+    wait_idle(qtbot, tab.worker)
+    assert live_carers(desk) == []
+    assert "changed since it was checked" in tab.status.text()
+    assert not tab.decision.isVisible() and not page_of(tab).has_unsaved_changes()
 
 
 # -- what waits: conflicts and likely matches -----------------------------------------------
@@ -521,6 +580,28 @@ def test_a_likely_match_can_be_told_apart(qtbot, desk, site_b, open_tab, outbox)
     assert "different people" in dialog.status.text()
     assert tab.matches_button.text() == "Chec&k likely matches (0)..."
     dialog.reject()
+
+
+def test_closing_the_dialog_while_a_choice_is_saved_still_recounts(
+    qtbot, desk, site_b, open_tab, outbox
+) -> None:
+    _likely_match(desk, site_b, outbox)
+    tab = open_tab(desk)
+    page = page_of(tab)
+    changed: list[str] = []
+    page.nav.changed.connect(changed.append)
+    dialog = tab.open_matches()
+    wait_idle(qtbot, tab.worker)
+    gate = threading.Event()
+    tab.worker.submit(lambda _desk: gate.wait(10))  # the choice waits behind this
+    click(qtbot, dialog.different_button)
+    dialog.reject()  # closed at once, before the choice is saved
+    gate.set()
+    wait_idle(qtbot, tab.worker)
+    with desk.read() as tx:
+        assert list_possible_duplicates(tx) == []
+    assert tab.matches_button.text() == "Chec&k likely matches (0)..."
+    assert not tab.matches_button.isEnabled() and "carer" in changed
 
 
 def test_a_likely_match_is_merged_with_the_values_chosen(
