@@ -15,6 +15,7 @@ from carerdesk.desk import Desk
 from carerdesk.services import carers
 from carerdesk.services.carers import CarerFields
 from carerdesk.ui.main_window import MainWindow
+from tests.ui.file_dialogs import Dialogs
 
 SCREEN = (1366, 768)
 
@@ -78,3 +79,9 @@ def make_window(qtbot: Any) -> Iterator[Callable[[Desk], MainWindow]]:
 def window(make_window: Callable[[Desk], MainWindow], desk: Desk) -> MainWindow:
     """The main window, signed in as the test coordinator."""
     return make_window(desk)
+
+
+@pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
+    """File dialogs that answer with the paths queued by ``will_answer``."""
+    return Dialogs(monkeypatch)

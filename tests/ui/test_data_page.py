@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QWizard
+from PySide6.QtWidgets import QApplication, QPushButton, QWizard
 
 from carerdesk.desk import Desk
 from carerdesk.errors import InvalidValue
@@ -54,30 +54,6 @@ def write_register(folder: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(REGISTER)
     return path
-
-
-class Dialogs:
-    """Stands in for the file dialogs: each question takes the next answer queued."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.answers: list[Path | None] = []
-        self.asked: list[str] = []
-
-        def answer(_parent: Any, title: str, *_args: Any, **_kw: Any) -> tuple[str, str]:
-            self.asked.append(title)
-            path = self.answers.pop(0) if self.answers else None
-            return (str(path) if path else "", "")
-
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
-        monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(answer))
-
-    def will_answer(self, *paths: Path | None) -> None:
-        self.answers.extend(paths)
-
-
-@pytest.fixture
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
-    return Dialogs(monkeypatch)
 
 
 def wait_idle(qtbot: Any, worker: DbWorker) -> None:

@@ -19,7 +19,6 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -48,6 +47,7 @@ from carerdesk.ui.exchange_tab import ExchangeTab
 from carerdesk.ui.navigator import Navigator
 from carerdesk.ui.theme import apply_theme
 from carerdesk.ui.worker import DbWorker
+from tests.ui.file_dialogs import Dialogs
 
 ADMIN, PASSWORD = "admin", "admin-password-1"
 SHOTS = Path("/tmp/shots")
@@ -114,30 +114,6 @@ def site_b(desk: Desk, tmp_path: Path) -> Iterator[Desk]:
 
 
 # -- the page, dialogs and questions --------------------------------------------------------
-
-
-class Dialogs:
-    """Stands in for the file dialogs: each question takes the next answer queued."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.answers: list[Path | None] = []
-        self.asked: list[str] = []
-
-        def answer(_parent: Any, title: str, *_args: Any, **_kw: Any) -> tuple[str, str]:
-            self.asked.append(title)
-            path = self.answers.pop(0) if self.answers else None
-            return (str(path) if path else "", "")
-
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
-        monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(answer))
-
-    def will_answer(self, *paths: Path | None) -> None:
-        self.answers.extend(paths)
-
-
-@pytest.fixture
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
-    return Dialogs(monkeypatch)
 
 
 def wait_idle(qtbot: Any, worker: DbWorker) -> None:
