@@ -32,6 +32,7 @@ class MergePreview:
     fields: tuple[FieldChoice, ...]  # both have a value and they differ: someone chooses
     filled: tuple[str, ...]  # only one has a value: it is kept
     moves: dict[str, int]  # cared-for people, cards, contacts moving to the record kept
+    warnings: tuple[str, ...] = ()  # what someone will need to sort out afterwards
 
 
 def _waiting(tx: Tx, duplicate_id: int) -> PossibleDuplicate:
@@ -49,7 +50,7 @@ def merge_preview(tx: Tx, duplicate_id: int) -> MergePreview:
     return MergePreview(
         duplicate_id, row.carer_id, row.other_carer_id, row.peer_site, row.reason,
         tuple(FieldChoice(f.name, f.first, f.second) for f in plan.fields),
-        plan.filled, plan.moves,
+        plan.filled, plan.moves, plan.warnings,
     )  # fmt: skip
 
 

@@ -69,6 +69,7 @@ class MergePlan:
     fields: tuple[MergeField, ...]
     filled: tuple[str, ...]  # fields only one record fills in: that value is kept
     moves: dict[str, int] = field(default_factory=dict)  # records moving to the one kept
+    warnings: tuple[str, ...] = ()  # what someone will need to sort out afterwards
 
 
 def merge_field_names() -> list[str]:
@@ -112,8 +113,14 @@ def plan_merge(tx: Tx, first_id: uuid.UUID, second_id: uuid.UUID) -> MergePlan:
         if _live(tx, model, first.id) is not None and _live(tx, model, second.id) is not None:
             choices.append(MergeField(key, "(on this record)", "(on this record)"))
     moves = {label: len(_live_rows(tx, model, gone.id)) for model, label in MOVED}
+    live_cards = sum(1 for c in (*_live_rows(tx, Card, first.id), *_live_rows(tx, Card, second.id))
+                     if c.status.is_live)  # fmt: skip
+    warnings = (
+        (f"The merged record will have {live_cards} cards in use: afterwards, cancel the "
+         "ones the carer no longer has on the Cards tab.",) if live_cards > 1 else ()
+    )  # fmt: skip
     return MergePlan(first.id, second.id, kept.id, tuple(choices), tuple(filled),
-                     {k: v for k, v in moves.items() if v})  # fmt: skip
+                     {k: v for k, v in moves.items() if v}, warnings)  # fmt: skip
 
 
 def merge_carers(

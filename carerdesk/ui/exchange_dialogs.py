@@ -393,6 +393,7 @@ class MatchesDialog(_SettleDialog):
         moving = moves_text(preview.moves)
         if moving:
             notes.append(moving[:1].upper() + moving[1:])
+        notes.extend(preview.warnings)
         self.notes.setText(" ".join(notes))
         self.enable(True)
 

@@ -360,3 +360,14 @@ def test_details_changed_at_the_other_site_before_it_heard_of_the_merge_wait_as_
     with site_a.read() as tx:
         assert tx.session.get(Carer, kept).phone == "07700 900999"
         assert list_conflicts(tx) == []
+
+
+def test_the_preview_warns_when_the_merged_record_would_hold_two_cards_in_use(pair):
+    site_a, _b, _out, mine, _theirs, dup = pair
+    with site_a.read() as tx:
+        assert merge_preview(tx, dup).warnings == ()  # only their card so far
+    with site_a.transaction() as tx:
+        cards.queue_card(tx, mine)
+    with site_a.read() as tx:
+        [warning] = merge_preview(tx, dup).warnings
+    assert "2 cards in use" in warning and "Cards tab" in warning
