@@ -120,10 +120,12 @@ class Aftercare:
         elif self.touched_carers:
             search_index.reindex(conn, [uuid.UUID(bytes=b) for b in self.touched_carers])
         session.expire_all()  # rows were written under the session's feet
-        erased = erase_orphans(self.tx, self.peer)
-        drop_moves_by_merges(self.tx)
+        # Rows of carers move below, never carers themselves: the targets hold throughout.
+        targets = merge_targets(self.tx)
+        erased = erase_orphans(self.tx, self.peer, targets)
+        drop_moves_by_merges(self.tx, targets)
         if self.merged_here:
-            self._keep_changes_to_merged()
+            self._keep_changes_to_merged(targets)
         if self.carer_tombstones or erased:
             # No trace of an erased person may stay in the index's old segments.
             conn.execute(text("INSERT INTO carer_search(carer_search) VALUES('optimize')"))
@@ -158,10 +160,9 @@ class Aftercare:
         # Written now: ``purge_erased`` next deletes, by SQL, those about erased records.
         session.flush()
 
-    def _keep_changes_to_merged(self) -> None:
+    def _keep_changes_to_merged(self, targets: dict[uuid.UUID, uuid.UUID]) -> None:
         """Each field of a merged carer whose value here differs from the record kept
         waits as a conflict on that record: "here" is this site's value."""
-        targets = merge_targets(self.tx)
         rt = BY_TABLE["carer"]
         names = merge_field_names()
         cols = ", ".join(f'"{n}"' for n in names)
@@ -223,17 +224,17 @@ class Aftercare:
         session.flush()
 
 
-def erase_orphans(tx: Tx, peer: str = "") -> int:
+def erase_orphans(tx: Tx, peer: str, moved_to: dict[uuid.UUID, uuid.UUID]) -> int:
     """Blank what this site alone holds of carers erased elsewhere; cancel their cards.
 
     What it holds of a carer merged into another elsewhere moves to that
     record instead. Written through the session, so these changes count as
-    this site's and travel back in its next export. Returns how many records
-    an erasure reached.
+    this site's and travel back in its next export (``moved_to``:
+    ``merge_targets(tx)``; conflicts are noted as from ``peer``). Returns how
+    many records an erasure reached.
     """
     session = tx.session
     gone = select(Carer.id).where(Carer.deleted == True)  # noqa: E712
-    moved_to = merge_targets(tx)
     count = 0
     for model in (CaredFor, ContactLog, EmergencyPlan, CarerPhoto):
         live = session.exec(
@@ -299,10 +300,11 @@ def follow_merges(targets: dict[uuid.UUID, uuid.UUID], carer: Any) -> Any:
     return targets.get(key, key)
 
 
-def drop_moves_by_merges(tx: Tx) -> None:
+def drop_moves_by_merges(tx: Tx, targets: dict[uuid.UUID, uuid.UUID]) -> None:
     """A record in a conflict only because a merge moved it to the record kept is no
-    question: both sites' carers are one record now (and it already points there)."""
-    targets = merge_targets(tx)
+    question: both sites' carers are one record now (and it already points there).
+
+    ``targets``: ``merge_targets(tx)``."""
     if not targets:
         return
     rows = tx.session.exec(

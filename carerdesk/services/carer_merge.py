@@ -37,7 +37,6 @@ from carerdesk.models import (
 from carerdesk.services.erasure import TOMBSTONE_COLUMNS, blank_record
 from carerdesk.services.permissions import Permission
 
-FIRST, SECOND = "first", "second"
 PLAN, PHOTO = "emergency_plan", "photo"
 _NOT_MERGED = {*TOMBSTONE_COLUMNS, "merged_into", "consent_recorded_by"}
 # Fields that go together: whoever recorded the consent goes with its date.
