@@ -13,8 +13,10 @@ from carerdesk.desk import Tx
 from carerdesk.errors import CarerdeskError, InvalidValue, NotFound
 from carerdesk.exchange import vectors
 from carerdesk.exchange.aftercare import follow_merges, merge_targets, purge_erased
+from carerdesk.exchange.labels import record_label, shorten
 from carerdesk.exchange.records import BY_TABLE
-from carerdesk.models import ExchangeConflict, PossibleDuplicate
+from carerdesk.models import Carer, ExchangeConflict, PossibleDuplicate
+from carerdesk.services.carers import display_name
 from carerdesk.services.permissions import Permission
 
 LOCAL, REMOTE = "local", "remote"
@@ -160,3 +162,31 @@ def dismiss_possible_duplicate(tx: Tx, duplicate_id: int) -> None:
         raise NotFound("No possible duplicate with that reference is waiting.")
     row.resolved_at = tx.now()
     row.resolution = "different"
+
+
+def describe_record(tx: Tx, record_type: str, record_id: uuid.UUID) -> str:
+    """Which record, in words: "Carer: Testy McTestface", "Card: TST-000012 (Testy McTestface)"."""
+    rt = BY_TABLE.get(record_type)
+    row: Any = tx.session.get(rt.model, record_id) if rt is not None else None
+    label = record_label(record_type)
+    if row is None or getattr(row, "deleted", False):
+        return f"{label} (erased)"
+    if isinstance(row, Carer):
+        return f"{label}: {display_name(row)}"
+    own = next((str(v) for v in (getattr(row, k, None) for k in ("name", "number", "text"))
+                if v), "")  # fmt: skip
+    carer_id = getattr(row, "carer_id", None)
+    carer = tx.session.get(Carer, carer_id) if carer_id is not None else None
+    whose = display_name(carer) if carer is not None and not carer.deleted else ""
+    if own and whose:
+        return f"{label}: {shorten(own, 40)} ({whose})"
+    return f"{label}: {shorten(own or whose, 40)}" if own or whose else label
+
+
+def describe_carer(tx: Tx, carer_id: uuid.UUID) -> str:
+    """A carer as a likely match shows them: name and date of birth."""
+    carer = tx.session.get(Carer, carer_id)
+    if carer is None or carer.deleted:
+        return "(erased or merged)"
+    born = f", born {carer.date_of_birth:%d/%m/%Y}" if carer.date_of_birth else ""
+    return f"{display_name(carer)}{born}"

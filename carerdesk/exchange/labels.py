@@ -256,5 +256,10 @@ def record_title(record_type: str, raw: dict[str, Any]) -> str:
         return ""
     names = _TITLE_COLUMNS.get(_table(record_type), ())
     words = [str(raw[n]).strip() for n in names if raw.get(n)]
-    title = " ".join(w for w in words if w)
-    return title if len(title) <= 60 else title[:59].rstrip() + "…"
+    return shorten(" ".join(w for w in words if w), 60)
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line, cut with … past ``limit`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

@@ -19,13 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carerdesk.desk import Desk, Tx
+from carerdesk.desk import Desk
 from carerdesk.errors import CarerdeskError
 from carerdesk.exchange import (
     ConflictView,
     DuplicateView,
     FieldChoice,
     MergePreview,
+    describe_carer,
+    describe_record,
     dismiss_possible_duplicate,
     list_conflicts,
     list_possible_duplicates,
@@ -33,10 +35,7 @@ from carerdesk.exchange import (
     merge_preview,
     resolve_conflict,
 )
-from carerdesk.exchange.labels import field_label, record_label
-from carerdesk.exchange.records import BY_TABLE
-from carerdesk.models import Carer
-from carerdesk.services.carers import display_name
+from carerdesk.exchange.labels import field_label
 from carerdesk.ui.data_widgets import (
     button_row,
     if_alive,
@@ -46,10 +45,10 @@ from carerdesk.ui.data_widgets import (
     status_line,
 )
 from carerdesk.ui.errors import show_problem
-from carerdesk.ui.exchange_widgets import LOCAL, REMOTE, ChoiceGrid, moves_text, shorten
+from carerdesk.ui.exchange_widgets import LOCAL, REMOTE, ChoiceGrid, moves_text
 from carerdesk.ui.navigator import Navigator
 from carerdesk.ui.offers_list import confirm
-from carerdesk.ui.tables import Column, RowsModel, make_table, uk_date, uk_datetime
+from carerdesk.ui.tables import Column, RowsModel, make_table, uk_datetime
 from carerdesk.ui.worker import DbWorker
 
 _ONE_EACH = {"emergency_plan": "emergency plan", "photo": "photo"}  # see services.carer_merge
@@ -166,25 +165,6 @@ class ConflictRow:
     what: str  # which record, in words
 
 
-def describe(tx: Tx, record_type: str, record_id: uuid.UUID) -> str:
-    """Which record: "Carer: Testy McTestface", "Card: TST-000012 (Testy McTestface)"."""
-    rt = BY_TABLE.get(record_type)
-    row: Any = tx.session.get(rt.model, record_id) if rt is not None else None
-    label = record_label(record_type)
-    if row is None or getattr(row, "deleted", False):
-        return f"{label} (erased)"
-    if isinstance(row, Carer):
-        return f"{label}: {display_name(row)}"
-    own = next((str(v) for v in (getattr(row, k, None) for k in ("name", "number", "text"))
-                if v), "")  # fmt: skip
-    carer_id = getattr(row, "carer_id", None)
-    carer = tx.session.get(Carer, carer_id) if carer_id is not None else None
-    whose = display_name(carer) if carer is not None and not carer.deleted else ""
-    if own and whose:
-        return f"{label}: {shorten(own, 40)} ({whose})"
-    return f"{label}: {shorten(own or whose, 40)}" if own or whose else label
-
-
 class ConflictsDialog(_SettleDialog):
     """Records changed at both sites: choose, field by field, the values to keep."""
 
@@ -224,7 +204,7 @@ class ConflictsDialog(_SettleDialog):
     def load(self, at: int = 0, said: str = "") -> None:
         def job(desk: Desk) -> list[ConflictRow]:
             with desk.read() as tx:
-                return [ConflictRow(v, describe(tx, v.record_type, v.record_id))
+                return [ConflictRow(v, describe_record(tx, v.record_type, v.record_id))
                         for v in list_conflicts(tx)]  # fmt: skip
 
         def done(rows: list[ConflictRow]) -> None:
@@ -283,14 +263,6 @@ class MatchRow:
     there: str  # the carer from the other site
 
 
-def _who(tx: Tx, carer_id: uuid.UUID) -> str:
-    carer = tx.session.get(Carer, carer_id)
-    if carer is None or carer.deleted:
-        return "(erased or merged)"
-    born = f", born {uk_date(carer.date_of_birth)}" if carer.date_of_birth else ""
-    return f"{display_name(carer)}{born}"
-
-
 class MatchesDialog(_SettleDialog):
     """Carers from another site who look like someone here: merge them, or tell them apart."""
 
@@ -331,7 +303,8 @@ class MatchesDialog(_SettleDialog):
     def load(self, at: int = 0, said: str = "") -> None:
         def job(desk: Desk) -> list[MatchRow]:
             with desk.read() as tx:
-                return [MatchRow(d, _who(tx, d.carer_id), _who(tx, d.other_carer_id))
+                return [MatchRow(d, describe_carer(tx, d.carer_id),
+                                 describe_carer(tx, d.other_carer_id))
                         for d in list_possible_duplicates(tx)]  # fmt: skip
 
         def done(rows: list[MatchRow]) -> None:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carerdesk.exchange import Counts, FieldChoice, ImportResult
+from carerdesk.exchange import Counts, FieldChoice, ImportResult, labels
 from carerdesk.exchange.labels import field_label, record_label, shown_value
 from carerdesk.sheets.safety import PasswordNeeded
 from carerdesk.sheets.writer import generate_passphrase
@@ -341,9 +341,8 @@ def outcome_notes(result: ImportResult) -> str:
 
 
 def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
-    """One line, cut with … past ``limit`` characters."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    """One line, cut with … past ``limit`` characters (a value on a choice, by default)."""
+    return labels.shorten(text, limit)
 
 
 def moves_text(moves: dict[str, int]) -> str:
