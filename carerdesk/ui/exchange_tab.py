@@ -9,7 +9,6 @@ run) and applied only when someone presses Apply.
 from __future__ import annotations
 
 import itertools
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,7 +51,7 @@ from carerdesk.ui.exchange_widgets import (
 )
 from carerdesk.ui.navigator import Navigator
 from carerdesk.ui.tables import make_table
-from carerdesk.ui.worker import Cancelled, DbWorker
+from carerdesk.ui.worker import DbWorker, Job
 
 EXPORT_FILTER = "Excel workbooks (*.xlsx);;All files (*)"
 LISTED = 1000  # changes listed one by one in the preview; the counts cover them all
@@ -137,7 +136,7 @@ class ExchangeTab(DataTab):
             QWidget.setTabOrder(before, after)
         # The file previewed: its path, passphrase and export (Apply brings in that one only).
         self.pending: tuple[Path, str | None, str] | None = None
-        self.stopping: threading.Event | None = None
+        self.job: Job | None = None  # the export or import under way
         self.export_dialog: ExportDialog | None = None
         self.password_dialog: PasswordDialog | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
@@ -207,28 +206,26 @@ class ExchangeTab(DataTab):
         self.stop_button.setEnabled(True)
         if not on:
             self.progress.finish()
-            self.stopping = None
+            self.job = None
 
     def stop(self) -> None:
         """Ask the running export or import to stop at its next step (it then undoes itself)."""
-        if self.stopping is not None:
-            self.stopping.set()
+        if self.job is not None:
+            self.job.stop()
             self.stop_button.setEnabled(False)
             self.progress.busy("Stopping…")
 
-    def _start(self, text: str) -> threading.Event:
-        """Show the work starting; the event returned is set when Stop is pressed."""
+    def _start(self, text: str) -> None:
+        """Show the work starting."""
         say(self.status, "")
         self.showing_passphrase = False
-        self.stopping = threading.Event()
         self.progress.busy(text)
         self.busy(True)
         self.stop_button.setFocus()
-        return self.stopping
 
     def _on_progress(self, prefix: str) -> Callable[[int, int, str], None]:
         def show(done: int, total: int, text: str) -> None:
-            if not isValid(self) or (self.stopping is not None and self.stopping.is_set()):
+            if not isValid(self):
                 return
             what = text.lower() if text and text != "Done" else ""
             self.progress.step(done, total, f"{prefix}: {what}…" if what else f"{prefix}…")
@@ -238,7 +235,9 @@ class ExchangeTab(DataTab):
     def _submit(self, run: Callable[[Desk, Callable[..., None]], Any], prefix: str,
                 done: Callable[[Any], None],
                 failed: Callable[[BaseException], None] | None = None) -> None:  # fmt: skip
-        self.worker.submit(
+        # Stop makes the job undo itself at its next step and report None; one that
+        # finished first reports its real outcome.
+        self.job = self.worker.submit(
             run,
             if_alive(self, done),
             if_alive(self, failed or self.failed),
@@ -292,15 +291,10 @@ class ExchangeTab(DataTab):
         if path is None:
             say(self.status, "Nothing was saved.", "")
             return
-        stop = self._start("Saving the export…")
+        self._start("Saving the export…")
 
-        def run(desk: Desk, progress: Callable[..., None]) -> ExportSummary | None:
-            try:
-                return export_file(
-                    desk, path, password=password, progress=_stoppable(stop, progress)
-                )
-            except Cancelled:
-                return None
+        def run(desk: Desk, progress: Callable[..., None]) -> ExportSummary:
+            return export_file(desk, path, password=password, progress=progress)
 
         self._submit(run, "Saving the export", lambda s: self._exported(path, password, s))
 
@@ -337,15 +331,10 @@ class ExchangeTab(DataTab):
         self._check(path, None)
 
     def _check(self, path: Path, password: str | None) -> None:
-        stop = self._start(f"Reading {path.name}…")
+        self._start(f"Reading {path.name}…")
 
-        def run(desk: Desk, progress: Callable[..., None]) -> ImportResult | None:
-            try:
-                return import_file(
-                    desk, path, password=password, dry_run=True, progress=_stoppable(stop, progress)
-                )
-            except Cancelled:
-                return None
+        def run(desk: Desk, progress: Callable[..., None]) -> ImportResult:
+            return import_file(desk, path, password=password, dry_run=True, progress=progress)
 
         def failed(exc: BaseException) -> None:
             if needs_password(exc):
@@ -398,14 +387,11 @@ class ExchangeTab(DataTab):
         if self.pending is None:
             return
         path, password, export_id = self.pending
-        stop = self._start(f"Reading {path.name}…")
+        self._start(f"Reading {path.name}…")
 
-        def run(desk: Desk, progress: Callable[..., None]) -> ImportResult | None:
-            try:
-                return import_file(desk, path, password=password, expected_export=export_id,
-                                   progress=_stoppable(stop, progress))  # fmt: skip
-            except Cancelled:
-                return None
+        def run(desk: Desk, progress: Callable[..., None]) -> ImportResult:
+            return import_file(desk, path, password=password, expected_export=export_id,
+                               progress=progress)  # fmt: skip
 
         def failed(exc: BaseException) -> None:
             self.failed(exc)
@@ -487,19 +473,3 @@ class ExchangeTab(DataTab):
         self.matches_dialog = dialog
         dialog.open()
         return dialog
-
-
-def _stoppable(stop: threading.Event, progress: Callable[..., None]) -> Callable[..., None]:
-    """Progress that ends the job at its next step once Stop was pressed.
-
-    Raising inside the job undoes it (the transaction rolls back, a half-written
-    file is removed) and the job then returns None, so the tab hears the real
-    outcome even if Stop came too late.
-    """
-
-    def step(done: int, total: int, text: str = "") -> None:
-        if stop.is_set():
-            raise Cancelled()
-        progress(done, total, text)
-
-    return step

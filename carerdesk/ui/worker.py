@@ -35,13 +35,24 @@ class Job:
     group: str | None
     wants_progress: bool
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    stop_event: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:
+        """Forget the job: it ends at its next progress step and no callback runs."""
         self.cancel_event.set()
 
     @property
     def cancelled(self) -> bool:
         return self.cancel_event.is_set()
+
+    def stop(self) -> None:
+        """Someone pressed Stop: the job ends at its next progress step (undoing its
+        work) and ``on_done`` hears ``None``; a job that finished first reports as usual."""
+        self.stop_event.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self.stop_event.is_set()
 
 
 class _Runner(QObject):
@@ -62,7 +73,7 @@ class _Runner(QObject):
             if job.wants_progress:
 
                 def progress(done: int, total: int, text: str = "") -> None:
-                    if job.cancelled:
+                    if job.cancelled or job.stopping:
                         raise Cancelled()
                     self.progressed.emit(job, done, total, text)
 
@@ -155,7 +166,7 @@ class DbWorker(QObject):
 
     @Slot(object, int, int, str)
     def _on_progress(self, job: Job, done: int, total: int, text: str) -> None:
-        if not job.cancelled and job.on_progress is not None:
+        if not (job.cancelled or job.stopping) and job.on_progress is not None:
             job.on_progress(done, total, text)
 
     def stop(self) -> None:

@@ -84,3 +84,28 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
     finally:
         guard.stop()
     assert gc.isenabled()
+
+
+def test_a_stopped_job_undoes_itself_and_still_reports_back(qtbot, desk) -> None:
+    import threading
+
+    from carerdesk.ui.worker import DbWorker
+
+    worker = DbWorker(desk)
+    started, results = threading.Event(), []
+
+    def run(_desk, progress):
+        started.set()
+        for n in range(200):
+            progress(n, 200, "")
+            threading.Event().wait(0.01)
+        return "finished"
+
+    try:
+        job = worker.submit(run, results.append, on_progress=lambda *_: None)
+        assert started.wait(5)
+        job.stop()
+        qtbot.waitUntil(lambda: not worker.busy, timeout=5000)
+        assert results == [None]  # stopped part-way: heard of, with nothing to show
+    finally:
+        worker.stop()
