@@ -142,11 +142,12 @@ def check_username(text: str) -> str:
     return name
 
 
-def check_new_password(password: str) -> str:
+def check_new_password(password: str, noun: str = "password") -> str:
+    """A new password (or an export's passphrase: ``noun``), or ValueError saying why not."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValueError(f"A {noun} needs at least {MIN_PASSWORD_LENGTH} characters")
     if password.strip() != password:
-        raise ValueError("A password cannot start or end with a space")
+        raise ValueError(f"A {noun} cannot start or end with a space")
     return password
 
 

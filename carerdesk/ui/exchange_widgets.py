@@ -39,7 +39,7 @@ from carerdesk.ui.data_widgets import paragraph, plural, push_button
 from carerdesk.ui.offers_list import confirm
 from carerdesk.ui.tables import Column, RowsModel
 from carerdesk.ui.widgets import add_row, check_box, error_label, set_error
-from carerdesk.validation import MIN_PASSWORD_LENGTH
+from carerdesk.validation import check_new_password
 
 LOCAL, REMOTE = "local", "remote"
 SHOWN_CHARS = 48  # of a value on a choice; the whole value is on its tooltip
@@ -203,19 +203,17 @@ class ExportDialog(QDialog):
         text = self.own.text()
         self.own_row.set_error(None)
         self.again_row.set_error(None)
-        if len(text) < MIN_PASSWORD_LENGTH:
-            self.own_row.set_error(
-                f"A passphrase needs at least {MIN_PASSWORD_LENGTH} characters: a few "
-                "words are easier to tell someone than a jumble of letters"
-            )
-        elif text.strip() != text:
-            self.own_row.set_error("A passphrase cannot start or end with a space")
-        elif self.again.text() != text:
+        try:
+            check_new_password(text, "passphrase")
+        except ValueError as exc:
+            self.own_row.set_error(str(exc))
+            self.own.setFocus()
+            return False
+        if self.again.text() != text:
             self.again_row.set_error("The two passphrases are not the same")
-        else:
-            return True
-        (self.own if self.own_row.error.isVisible() else self.again).setFocus()
-        return False
+            self.again.setFocus()
+            return False
+        return True
 
 
 class PasswordDialog(QDialog):
